@@ -1,0 +1,95 @@
+#include "solvers/registry.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace condbench {
+
+const char* to_string(Precision p) { return p == Precision::f32 ? "f32" : "f64"; }
+
+const char* to_string(ProblemKind k) {
+  switch (k) {
+    case ProblemKind::general: return "general";
+    case ProblemKind::spd: return "spd";
+    case ProblemKind::least_squares: return "least_squares";
+    case ProblemKind::underdetermined: return "underdetermined";
+  }
+  return "?";
+}
+
+const char* to_string(Status s) {
+  switch (s) {
+    case Status::ok: return "ok";
+    case Status::failed: return "failed";
+    case Status::skipped: return "skipped";
+  }
+  return "?";
+}
+
+bool parse_precision(const std::string& s, Precision& out) {
+  if (s == "f32" || s == "float32" || s == "float") { out = Precision::f32; return true; }
+  if (s == "f64" || s == "float64" || s == "double") { out = Precision::f64; return true; }
+  return false;
+}
+
+bool parse_problem_kind(const std::string& s, ProblemKind& out) {
+  for (auto k : {ProblemKind::general, ProblemKind::spd, ProblemKind::least_squares, ProblemKind::underdetermined}) {
+    if (s == to_string(k)) { out = k; return true; }
+  }
+  if (s == "square") { out = ProblemKind::general; return true; }
+  if (s == "ls") { out = ProblemKind::least_squares; return true; }
+  return false;
+}
+
+std::string Solver::why_not(ProblemKind kind, Precision p) const {
+  const SolverInfo& i = info();
+  if (!i.kinds.contains(kind)) return i.name + " does not take " + to_string(kind) + " problems";
+  if ((p == Precision::f32 && !i.f32) || (p == Precision::f64 && !i.f64))
+    return i.name + " has no " + to_string(p) + " variant";
+  std::string u = unavailable_reason();
+  if (!u.empty()) return i.name + ": " + u;
+  return {};
+}
+
+SolverRegistry& SolverRegistry::instance() {
+  static SolverRegistry r;
+  return r;
+}
+
+void SolverRegistry::add(std::unique_ptr<Solver> s) {
+  if (find(s->info().name)) throw std::logic_error("solver registered twice: " + s->info().name);
+  solvers_.push_back(std::move(s));
+}
+
+const Solver* SolverRegistry::find(const std::string& name) const {
+  for (const auto& s : solvers_)
+    if (s->info().name == name) return s.get();
+  return nullptr;
+}
+
+std::vector<const Solver*> SolverRegistry::all() const {
+  std::vector<const Solver*> v;
+  for (const auto& s : solvers_) v.push_back(s.get());
+  std::sort(v.begin(), v.end(), [](const Solver* a, const Solver* b) { return a->info().name < b->info().name; });
+  return v;
+}
+
+std::vector<const Solver*> SolverRegistry::match(const std::string& pattern) const {
+  std::vector<const Solver*> v;
+  for (const Solver* s : all()) {
+    const std::string& n = s->info().name;
+    bool hit = pattern == "*" || n == pattern;
+    if (!hit && pattern.size() > 2 && pattern.substr(pattern.size() - 2) == ".*")
+      hit = n.rfind(pattern.substr(0, pattern.size() - 1), 0) == 0;
+    if (hit) v.push_back(s);
+  }
+  return v;
+}
+
+std::vector<std::string> SolverRegistry::names() const {
+  std::vector<std::string> v;
+  for (const Solver* s : all()) v.push_back(s->info().name);
+  return v;
+}
+
+}  // namespace condbench
