@@ -1,0 +1,55 @@
+// condbench run STUDY --out DIR
+#include "reports/cli/command.hpp"
+#include "studies/runner/context.hpp"
+#include "studies/runner/runner.hpp"
+#include "studies/runner/study.hpp"
+
+#include <fmt/format.h>
+
+#include <memory>
+
+namespace condbench::cli {
+namespace {
+
+struct RunArgs {
+  std::string study;
+  RunOptions opt;
+  bool quiet = false;
+};
+
+int run(RunArgs& a) {
+  Study study = load_study(a.study);
+  a.opt.progress = !a.quiet;
+  a.opt.command_line = command_line();
+  install_interrupt_handler();
+  fmt::print(stderr, "condbench {}: study '{}' from {}: {} cases x {} precisions x {} solvers -> {}\n",
+             condbench_version(), study.name, a.study, study.case_count(), study.precisions.size(),
+             study.solvers.size(), a.opt.out_dir);
+  RunResult r = run_study(study, a.opt);
+  fmt::print("{}", format_summary(summarize(r.rows)));
+  fmt::print("\n{} rows in {:.1f} s: {}/results.csv, {}/run.json\n", r.rows.size(), r.seconds, a.opt.out_dir,
+             a.opt.out_dir);
+  if (r.interrupted) {
+    fmt::print(stderr, "interrupted: the rows computed so far are in {}/results.csv\n", a.opt.out_dir);
+    return 130;
+  }
+  return 0;
+}
+
+Command make(CLI::App& app) {
+  auto a = std::make_shared<RunArgs>();
+  auto* sub = app.add_subcommand("run", "run a study file: results.csv and run.json in the output folder");
+  sub->add_option("study", a->study, "study file (TOML), e.g. studies/quick.toml")->required();
+  sub->add_option("-o,--out", a->opt.out_dir, "output folder (created; must be empty unless --force)")->required();
+  sub->add_flag("-f,--force", a->opt.force, "replace the results in an existing output folder");
+  sub->add_option("-t,--threads", a->opt.threads, "BLAS threads (default: OpenBLAS's own default); recorded");
+  sub->add_option("--case", a->opt.case_filter, "run only the case with this id (reproduce one row)");
+  sub->add_option("--solver", a->opt.solver_filter, "run only solvers matching NAME or backend.*");
+  sub->add_option("--precision", a->opt.precision_filter, "run only f32 or f64");
+  sub->add_flag("-q,--quiet", a->quiet, "no progress on stderr");
+  return {sub, [a] { return run(*a); }};
+}
+
+}  // namespace
+CONDBENCH_REGISTER_COMMAND(10, make);
+}  // namespace condbench::cli

@@ -1,0 +1,315 @@
+#include "studies/runner/runner.hpp"
+
+#include "studies/metrics/metrics.hpp"
+#include "studies/reference/reference.hpp"
+#include "studies/runner/context.hpp"
+#include "studies/runner/input_error.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+
+namespace condbench {
+namespace fs = std::filesystem;
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+void on_signal(int) { g_interrupted = true; }
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::string format_duration(double s) {
+  if (!std::isfinite(s)) return "?";
+  int t = static_cast<int>(s + 0.5);
+  return t >= 3600 ? fmt::format("{}h{:02}m", t / 3600, t / 60 % 60) : fmt::format("{}m{:02}s", t / 60, t % 60);
+}
+
+void prepare_out_dir(const RunOptions& opt) {
+  if (opt.out_dir.empty()) throw InputError("--out", "an output folder is required");
+  fs::path dir(opt.out_dir);
+  std::error_code ec;
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec)) throw InputError(opt.out_dir, "exists and is not a folder");
+    if (!fs::is_empty(dir, ec) && !opt.force)
+      throw InputError(opt.out_dir, "output folder exists and is not empty; pass --force to replace its results");
+    if (opt.force) {
+      for (const char* f : {"results.csv", "run.json", "report.html", "summary.md"}) fs::remove(dir / f, ec);
+      fs::remove_all(dir / "figures", ec);
+    }
+  }
+  fs::create_directories(dir, ec);
+  if (ec) throw InputError(opt.out_dir, "cannot create output folder: " + ec.message());
+}
+
+// The stored problem of one precision, widened back to double (exact).
+struct Stored {
+  arma::mat A;
+  arma::vec b;
+};
+
+template <class T>
+Stored store(const Problem& p, arma::Mat<T>& A, arma::Col<T>& b) {
+  A = arma::conv_to<arma::Mat<T>>::from(p.A);
+  b = arma::conv_to<arma::Col<T>>::from(p.b);
+  return Stored{arma::conv_to<arma::mat>::from(A), arma::conv_to<arma::vec>::from(b)};
+}
+
+struct CaseContext {
+  const Problem& problem;
+  Precision precision;
+  const Stored& stored;
+  const ref::KappaResult& kappa;
+  const ref::ReferenceSolution* reference;  // null when it failed
+  std::string reference_failure;
+};
+
+ResultRow base_row(const CaseContext& c) {
+  ResultRow r;
+  const Problem& p = c.problem;
+  r.case_id = p.case_id;
+  r.generator = p.generator;
+  r.problem = p.name;
+  r.kind = to_string(p.kind);
+  r.m = static_cast<int>(p.A.n_rows);
+  r.n = static_cast<int>(p.A.n_cols);
+  r.seed = p.seed;
+  r.precision = to_string(c.precision);
+  r.kappa_nominal = p.kappa_nominal;
+  r.kappa = c.kappa.kappa;
+  r.kappa_certified = c.kappa.certified;
+  r.kappa_time_s = c.kappa.seconds;
+  const double nan = std::nan("");
+  r.forward_error = r.forward_error_inf = r.backward_error = r.componentwise_backward_error = nan;
+  r.residual_ratio = r.ls_residual_ratio = r.error_vs_true = nan;
+  r.time_s = r.factor_s = r.solve_s = r.time_spread = nan;
+  r.ref_error = c.reference ? c.reference->ref_error : nan;
+  r.ref_converged = c.reference && c.reference->converged;
+  r.ref_time_s = c.reference ? c.reference->seconds : nan;
+  return r;
+}
+
+template <class T>
+ResultRow run_solver(const Solver& s, const CaseContext& c, const arma::Mat<T>& A, const arma::Col<T>& b,
+                     const Study& study) {
+  ResultRow row = base_row(c);
+  row.solver = s.info().name;
+  if (std::string why = s.why_not(c.problem.kind, c.precision); !why.empty()) {
+    row.status = "skipped";
+    row.reason = why;
+    return row;
+  }
+  if (!c.reference) {
+    row.status = "failed";
+    row.reason = "no reference: " + c.reference_failure;
+    return row;
+  }
+  SolveInput<T> in{A, b, c.problem.kind};
+  SolveOutcome<T> out;
+  std::vector<double> times;
+  try {
+    for (int i = 0; i < study.warmup; ++i) s.solve(in);
+    for (int i = 0; i < study.repetitions; ++i) {
+      out = s.solve(in);
+      times.push_back(out.timing.total_s());
+      if (out.status != Status::ok) break;
+    }
+  } catch (const std::exception& e) {
+    out = SolveOutcome<T>::failure(std::string("exception: ") + e.what());
+  }
+  row.status = to_string(out.status);
+  row.reason = out.reason;
+  row.iterations = out.facts.iterations;
+  row.fallback = out.facts.fallback;
+  row.note = out.facts.note;
+  if (!times.empty()) {
+    std::vector<double> sorted = times;
+    std::sort(sorted.begin(), sorted.end());
+    std::size_t k = sorted.size();
+    row.time_s = k % 2 ? sorted[k / 2] : 0.5 * (sorted[k / 2 - 1] + sorted[k / 2]);
+    row.time_spread = row.time_s > 0 ? (sorted.back() - sorted.front()) / row.time_s : 0;
+    row.factor_s = out.timing.factor_s;
+    row.solve_s = out.timing.solve_s;
+    row.repetitions = static_cast<int>(times.size());
+  }
+  if (out.status == Status::ok) {
+    Metrics m = compute_metrics(c.stored.A, c.stored.b, arma::conv_to<arma::vec>::from(out.x), *c.reference,
+                                c.problem.kind, unit_roundoff(c.precision), c.problem.x_true);
+    row.forward_error = m.forward_error;
+    row.forward_error_inf = m.forward_error_inf;
+    row.backward_error = m.backward_error;
+    row.componentwise_backward_error = m.componentwise_backward_error;
+    row.residual_ratio = m.residual_ratio;
+    row.ls_residual_ratio = m.ls_residual_ratio;
+    row.error_vs_true = m.error_vs_true;
+  }
+  return row;
+}
+
+template <class T>
+void run_precision(const Problem& p, Precision prec, const std::vector<const Solver*>& solvers, const Study& study,
+                   CsvWriter& csv, std::vector<ResultRow>& rows) {
+  arma::Mat<T> A;
+  arma::Col<T> b;
+  Stored stored = store<T>(p, A, b);
+  ref::KappaResult kappa;
+  std::optional<ref::ReferenceSolution> reference;
+  std::string failure;
+  if (!stored.A.is_finite() || !stored.b.is_finite()) {
+    failure = fmt::format("the problem does not fit in {}: A or b overflows to Inf when stored", to_string(prec));
+  } else {
+    try {
+      kappa = ref::measure_kappa(stored.A, p.kind);
+      reference = ref::reference_solution(stored.A, stored.b, p.kind, 1e-6 * unit_roundoff(prec));
+    } catch (const std::exception& e) {
+      failure = std::string("reference computation failed: ") + e.what();
+    }
+  }
+  CaseContext c{p, prec, stored, kappa, reference ? &*reference : nullptr, failure};
+  for (const Solver* s : solvers) {
+    if (g_interrupted) return;
+    rows.push_back(run_solver<T>(*s, c, A, b, study));
+    csv.write(rows.back());
+  }
+}
+
+void write_json(const fs::path& path, const nlohmann::ordered_json& j) {
+  fs::path tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << j.dump(2) << '\n';
+  }
+  fs::rename(tmp, path);
+}
+
+nlohmann::ordered_json study_json(const Study& s) {
+  nlohmann::ordered_json j;
+  j["path"] = s.path;
+  j["name"] = s.name;
+  j["description"] = s.description;
+  j["seeds"] = s.seeds;
+  std::vector<std::string> precs;
+  for (auto p : s.precisions) precs.push_back(to_string(p));
+  j["precisions"] = precs;
+  j["solvers"] = s.solver_patterns;
+  j["repetitions"] = s.repetitions;
+  j["warmup"] = s.warmup;
+  j["cases"] = s.case_count();
+  j["text"] = s.text;
+  return j;
+}
+
+// All (problem, seed) pairs, or the one whose case id is `filter`. Only candidates
+// with the shape and seed written at the end of the id (":400x200:s2") are generated.
+std::vector<std::pair<const ProblemSpec*, std::uint64_t>> select_cases(const Study& study, const std::string& filter) {
+  std::vector<std::pair<const ProblemSpec*, std::uint64_t>> out;
+  for (const ProblemSpec& spec : study.problems)
+    for (std::uint64_t seed : study.seeds) {
+      if (!filter.empty()) {
+        std::string suffix = fmt::format(":{}x{}:s{}", spec.m, spec.n, seed);
+        if (filter.size() < suffix.size() || filter.compare(filter.size() - suffix.size(), suffix.size(), suffix))
+          continue;
+        if (spec.generator->generate(spec.params, spec.m, spec.n, seed).case_id != filter) continue;
+      }
+      out.emplace_back(&spec, seed);
+    }
+  if (out.empty()) throw InputError("--case", "no case of the study has id '" + filter + "'");
+  return out;
+}
+
+}  // namespace
+
+void install_interrupt_handler() {
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+}
+
+RunResult run_study(const Study& study, const RunOptions& opt) {
+  std::vector<const Solver*> solvers = study.solvers;
+  if (!opt.solver_filter.empty()) {
+    auto keep = SolverRegistry::instance().match(opt.solver_filter);
+    std::erase_if(solvers, [&](const Solver* s) { return std::find(keep.begin(), keep.end(), s) == keep.end(); });
+    if (solvers.empty()) throw InputError("--solver", "'" + opt.solver_filter + "' matches no solver of the study");
+  }
+  std::vector<Precision> precisions = study.precisions;
+  if (!opt.precision_filter.empty()) {
+    Precision p;
+    if (!parse_precision(opt.precision_filter, p)) throw InputError("--precision", "unknown precision '" +
+                                                                                      opt.precision_filter + "'");
+    std::erase_if(precisions, [&](Precision q) { return q != p; });
+    if (precisions.empty()) throw InputError("--precision", "the study does not run " + opt.precision_filter);
+  }
+  if (opt.threads < 0) throw InputError("--threads", "must be >= 0");
+  std::vector<std::pair<const ProblemSpec*, std::uint64_t>> cases = select_cases(study, opt.case_filter);
+  prepare_out_dir(opt);
+  if (opt.threads > 0) set_blas_threads(opt.threads);
+
+  fs::path dir(opt.out_dir);
+  nlohmann::ordered_json meta;
+  meta["format_version"] = kResultsFormatVersion;
+  meta["status"] = "running";
+  meta["command"] = opt.command_line;
+  meta["start_time"] = now_iso8601();
+  meta["end_time"] = nullptr;
+  meta["context"] = run_context();
+  meta["study"] = study_json(study);
+  write_json(dir / "run.json", meta);
+
+  CsvWriter csv((dir / "results.csv").string());
+  RunResult result;
+  auto t0 = std::chrono::steady_clock::now();
+  const std::size_t total = cases.size() * precisions.size();
+  std::size_t done = 0;
+  bool tty = isatty(STDERR_FILENO);
+  for (const auto& [spec, seed] : cases) {
+    {
+      if (g_interrupted) break;
+      Problem p = spec->generator->generate(spec->params, spec->m, spec->n, seed);
+      for (Precision prec : precisions) {
+        if (g_interrupted) break;
+        if (prec == Precision::f32)
+          run_precision<float>(p, prec, solvers, study, csv, result.rows);
+        else
+          run_precision<double>(p, prec, solvers, study, csv, result.rows);
+        ++done;
+        if (opt.progress) {
+          double el = seconds_since(t0);
+          double eta = el / static_cast<double>(done) * static_cast<double>(total - done);
+          std::string line = fmt::format("[{:>5}/{}] {:3.0f}%  elapsed {}  ETA {}  {} {}", done, total,
+                                         100.0 * done / total, format_duration(el), format_duration(eta),
+                                         to_string(prec), p.case_id);
+          if (tty)
+            fmt::print(stderr, "\r{:<140.140}", line);
+          else
+            fmt::print(stderr, "{}\n", line);
+        }
+      }
+    }
+  }
+  if (opt.progress && tty) fmt::print(stderr, "\n");
+  result.interrupted = g_interrupted;
+  result.seconds = seconds_since(t0);
+
+  int ok = 0, failed = 0, skipped = 0;
+  for (const auto& r : result.rows) (r.status == "ok" ? ok : r.status == "failed" ? failed : skipped)++;
+  meta["status"] = result.interrupted ? "interrupted" : "complete";
+  meta["end_time"] = now_iso8601();
+  meta["seconds"] = result.seconds;
+  meta["rows"] = {{"total", result.rows.size()}, {"ok", ok}, {"failed", failed}, {"skipped", skipped}};
+  meta["context"]["blas_threads"] = blas_threads();
+  write_json(dir / "run.json", meta);
+  return result;
+}
+
+}  // namespace condbench

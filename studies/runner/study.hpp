@@ -1,0 +1,57 @@
+// A study file (TOML) and its expansion into concrete problem specifications.
+//
+//   [study]
+//   name = "quick"
+//   seeds = [1, 2, 3]
+//   precisions = ["f32", "f64"]
+//   solvers = ["lapack.*", "normal.*", "textbook.mgs_qr"]    # "*" for all
+//
+//   [[problem]]
+//   generator = "randsvd"
+//   n = [50, 200]                # m = [...] optional; default from the generator
+//   kind = "least_squares"
+//   kappa = { from = 1, to = 1e16, per_decade = 1 }    # or a list, or one value
+//   residual = ["zero", "large"]
+//
+// Every list-valued parameter is swept (Cartesian product within its [[problem]]).
+#pragma once
+
+#include "solvers/registry.hpp"
+#include "studies/generators/generator.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace condbench {
+
+struct ProblemSpec {
+  const Generator* generator = nullptr;
+  ParamMap params;
+  int m = 0;
+  int n = 0;
+  std::string where;  // "studies/quick.toml:14" for messages
+};
+
+struct Study {
+  std::string path;
+  std::string name;
+  std::string description;
+  std::string text;  // the file as read, kept in run.json
+  std::vector<std::uint64_t> seeds;
+  std::vector<Precision> precisions;
+  std::vector<std::string> solver_patterns;
+  std::vector<const Solver*> solvers;
+  std::vector<ProblemSpec> problems;  // expanded, seeds not yet applied
+  int repetitions = 1;                // timed solves per row (median reported)
+  int warmup = 0;                     // untimed solves before them
+
+  std::size_t case_count() const { return problems.size() * seeds.size(); }
+};
+
+// Parses and validates everything (names, parameters, shapes, memory) before
+// anything runs. Throws InputError naming file, line and key.
+Study load_study(const std::string& path);
+Study parse_study(const std::string& text, const std::string& path);
+
+}  // namespace condbench

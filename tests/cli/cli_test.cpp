@@ -1,0 +1,101 @@
+// The executable as users meet it: exit codes, messages, nothing written on bad input.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <sys/wait.h>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int code;
+  std::string out;  // stdout and stderr together
+};
+
+Result run(const std::string& args) {
+  std::string cmd = std::string(CONDBENCH_BINARY) + " " + args + " 2>&1";
+  Result r{-1, ""};
+  FILE* p = popen(cmd.c_str(), "r");
+  std::array<char, 4096> buf;
+  while (fgets(buf.data(), buf.size(), p)) r.out += buf.data();
+  int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+fs::path temp(const std::string& name) { return fs::temp_directory_path() / (name + std::to_string(::getpid())); }
+
+}  // namespace
+
+TEST(Cli, ListSolversShowsEveryCpuSolverWithWhatItAccepts) {
+  Result r = run("list solvers");
+  EXPECT_EQ(r.code, 0) << r.out;
+  for (const char* name : {"lapack.lu", "lapack.cholesky", "lapack.qr", "lapack.svd", "normal.cholesky",
+                           "normal.lu", "lapack.inverse", "lapack.dsgesv", "armadillo.solve",
+                           "textbook.ge_nopivot", "textbook.cgs_qr", "textbook.mgs_qr"})
+    EXPECT_NE(r.out.find(name), std::string::npos) << name;
+  EXPECT_NE(r.out.find("least_squares"), std::string::npos);
+}
+
+TEST(Cli, ListGeneratorsShowsParameters) {
+  Result r = run("list generators");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("randsvd"), std::string::npos);
+  EXPECT_NE(r.out.find("kappa"), std::string::npos);
+}
+
+TEST(Cli, ShippedStudiesAreValid) {
+  Result r = run("list studies");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("quick.toml"), std::string::npos);
+  EXPECT_NE(r.out.find("kappa_sweep.toml"), std::string::npos);
+  EXPECT_EQ(r.out.find("invalid"), std::string::npos) << r.out;
+}
+
+TEST(Cli, BadStudyExitsTwoNamingFileAndLineAndWritesNothing) {
+  fs::path study = temp("bad_study") += ".toml";
+  std::ofstream(study) << "[study]\nname = \"b\"\nseeds = [1]\nprecisions = [\"f64\"]\nsolvers = [\"lapack.lu\"]\n"
+                          "[[problem]]\ngenerator = \"randsvd\"\nn = -3\nkappa = 10\n";
+  fs::path out = temp("bad_out");
+  Result r = run("run " + study.string() + " --out " + out.string());
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find(study.string() + ":8"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(out));
+  fs::remove(study);
+}
+
+TEST(Cli, MissingStudyFileAndBadArgumentsExitTwo) {
+  EXPECT_EQ(run("run /nonexistent.toml --out /tmp/x").code, 2);
+  EXPECT_EQ(run("run").code, 2);
+  EXPECT_EQ(run("frobnicate").code, 2);
+  EXPECT_EQ(run("list nothing").code, 2);
+  Result r = run("run " + std::string(CONDBENCH_SOURCE_DIR) + "/studies/quick.toml --out /tmp/y --threads -1");
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("--threads"), std::string::npos);
+}
+
+TEST(Cli, ExistingOutputFolderNeedsForce) {
+  fs::path out = temp("busy_out");
+  fs::create_directories(out);
+  std::ofstream(out / "results.csv") << "precious\n";
+  Result r = run("run " + std::string(CONDBENCH_SOURCE_DIR) + "/studies/quick.toml --out " + out.string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("--force"), std::string::npos);
+  std::ifstream in(out / "results.csv");
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "precious");
+  fs::remove_all(out);
+}
+
+TEST(Cli, HelpExitsZero) {
+  Result r = run("--help");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("run"), std::string::npos);
+  EXPECT_EQ(run("run --help").code, 0);
+}
