@@ -11,6 +11,7 @@
 
 #include <armadillo>
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -42,9 +43,19 @@ struct KappaResult {
 };
 
 // target: the relative error the reference must reach (1e-6 * u of the working precision).
-ReferenceSolution reference_solution(const arma::mat& A, const arma::vec& b, ProblemKind kind, double target);
+// kappa_hint: the measured 2-norm kappa of A when known (measure_kappa): it picks the
+// correction solver (float128 once kappa * u_f64 > 0.01) and bounds the error floor;
+// without it a LAPACK 1-norm estimate (times a safety factor) is used.
+// The shape decides the problem: m == n solves A x = b, m > n least squares (r filled),
+// m < n the min-norm solution.
+ReferenceSolution reference_solution(const arma::mat& A, const arma::vec& b, ProblemKind kind, double target,
+                                     double kappa_hint = std::numeric_limits<double>::quiet_NaN());
 
 // 2-norm condition number of A (m x n, any shape: sigma_1 / sigma_min(m,n)).
+// sigma_1 and, while max(m,n) u kappa <= 5e-3 (LAPACK's SVD error bound p(m,n) u sigma_1
+// with p = max(m,n) then gives 0.5%), sigma_min from a values-only dgesvd; beyond, sigma_min
+// by inverse iteration on (A^T A)^{-1} (or (A A^T)^{-1}) with refined solves, started from
+// the double SVD's singular vector, certified once the Rayleigh quotient settles.
 KappaResult measure_kappa(const arma::mat& A, ProblemKind kind);
 
 }  // namespace condbench::ref
