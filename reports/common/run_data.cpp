@@ -107,6 +107,7 @@ std::vector<ResultRow> parse_results_csv(const std::string& text, const std::str
     r.residual_ratio = d("residual_ratio");
     r.ls_residual_ratio = d("ls_residual_ratio");
     r.error_vs_true = d("error_vs_true");
+    r.residual_norm = d("residual_norm");
     r.ref_error = d("ref_error");
     r.ref_converged = s("ref_converged") == "true";
     r.iterations = static_cast<int>(i("iterations"));

@@ -19,6 +19,7 @@ struct Metrics {
   double residual_ratio = arma::datum::nan;     // LAPACK: ||b - A xhat||_1 / (||A||_1 ||xhat||_1 n u)
   double ls_residual_ratio = arma::datum::nan;  // least squares: ||A^T r||_1 / (||A||_1 alpha max(m,n) u)
   double error_vs_true = arma::datum::nan;      // ||xhat - x_true||_2 / ||x_true||_2 when x_true is known
+  double residual_norm = arma::datum::nan;      // ||b - A xhat||_2 (RMSE of a regression fit = this / sqrt(m))
 };
 
 // What the metrics need from A, computed once per stored problem (an SVD per solve

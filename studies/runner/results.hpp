@@ -20,7 +20,7 @@ struct ResultRow {
   double kappa_nominal = 0, kappa = 0;
   bool kappa_certified = false;
   double forward_error = 0, forward_error_inf = 0, backward_error = 0, componentwise_backward_error = 0;
-  double residual_ratio = 0, ls_residual_ratio = 0, error_vs_true = 0;
+  double residual_ratio = 0, ls_residual_ratio = 0, error_vs_true = 0, residual_norm = 0;
   double ref_error = 0;
   bool ref_converged = false;
   int iterations = -1;

@@ -91,7 +91,7 @@ ResultRow base_row(const CaseContext& c) {
   r.kappa_time_s = c.kappa.seconds;
   const double nan = std::nan("");
   r.forward_error = r.forward_error_inf = r.backward_error = r.componentwise_backward_error = nan;
-  r.residual_ratio = r.ls_residual_ratio = r.error_vs_true = nan;
+  r.residual_ratio = r.ls_residual_ratio = r.error_vs_true = r.residual_norm = nan;
   r.time_s = r.factor_s = r.solve_s = r.time_spread = nan;
   r.ref_error = c.reference ? c.reference->ref_error : nan;
   r.ref_converged = c.reference && c.reference->converged;
@@ -152,6 +152,7 @@ ResultRow run_solver(const Solver& s, const CaseContext& c, const arma::Mat<T>& 
     row.residual_ratio = m.residual_ratio;
     row.ls_residual_ratio = m.ls_residual_ratio;
     row.error_vs_true = m.error_vs_true;
+    row.residual_norm = m.residual_norm;
   }
   return row;
 }
