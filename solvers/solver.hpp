@@ -70,9 +70,10 @@ struct SolverFacts {
 };
 
 struct Timing {
-  double factor_s = 0;  // factorization (or everything before the triangular solves)
-  double solve_s = 0;   // the solve phase
-  double total_s() const { return factor_s + solve_s; }
+  double factor_s = 0;    // factorization (or everything before the triangular solves)
+  double solve_s = 0;     // the solve phase
+  double transfer_s = 0;  // GPU solvers: host-to-device and device-to-host copies (0 on the CPU)
+  double total_s() const { return factor_s + solve_s + transfer_s; }
 };
 
 template <class T>

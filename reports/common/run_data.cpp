@@ -116,6 +116,7 @@ std::vector<ResultRow> parse_results_csv(const std::string& text, const std::str
     r.time_s = d("time_s");
     r.factor_s = d("factor_s");
     r.solve_s = d("solve_s");
+    r.transfer_s = d("transfer_s");
     r.time_spread = d("time_spread");
     r.repetitions = static_cast<int>(i("repetitions"));
     r.ref_time_s = d("ref_time_s");

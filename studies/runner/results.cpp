@@ -15,7 +15,7 @@ const std::vector<std::string>& result_columns() {
       "case_id", "generator", "problem", "kind", "m", "n", "seed", "precision", "solver", "status", "reason",
       "kappa_nominal", "kappa", "kappa_certified", "forward_error", "forward_error_inf", "backward_error",
       "componentwise_backward_error", "residual_ratio", "ls_residual_ratio", "error_vs_true", "residual_norm", "ref_error",
-      "ref_converged", "iterations", "fallback", "note", "time_s", "factor_s", "solve_s", "time_spread",
+      "ref_converged", "iterations", "fallback", "note", "time_s", "factor_s", "solve_s", "transfer_s", "time_spread",
       "repetitions", "ref_time_s", "kappa_time_s"};
   return cols;
 }
@@ -53,7 +53,7 @@ void CsvWriter::write(const ResultRow& r) {
                              d(r.forward_error), d(r.forward_error_inf), d(r.backward_error),
                              d(r.componentwise_backward_error), d(r.residual_ratio), d(r.ls_residual_ratio),
                              d(r.error_vs_true), d(r.residual_norm), d(r.ref_error), b(r.ref_converged), std::to_string(r.iterations),
-                             b(r.fallback), csv_escape(r.note), d(r.time_s), d(r.factor_s), d(r.solve_s),
+                             b(r.fallback), csv_escape(r.note), d(r.time_s), d(r.factor_s), d(r.solve_s), d(r.transfer_s),
                              d(r.time_spread), std::to_string(r.repetitions), d(r.ref_time_s), d(r.kappa_time_s)};
   for (std::size_t i = 0; i < f.size(); ++i) out_ << (i ? "," : "") << f[i];
   out_ << '\n';

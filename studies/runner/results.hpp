@@ -26,7 +26,7 @@ struct ResultRow {
   int iterations = -1;
   bool fallback = false;
   std::string note;
-  double time_s = 0, factor_s = 0, solve_s = 0, time_spread = 0;
+  double time_s = 0, factor_s = 0, solve_s = 0, transfer_s = 0, time_spread = 0;
   int repetitions = 0;
   double ref_time_s = 0, kappa_time_s = 0;
 };

@@ -92,7 +92,7 @@ ResultRow base_row(const CaseContext& c) {
   const double nan = std::nan("");
   r.forward_error = r.forward_error_inf = r.backward_error = r.componentwise_backward_error = nan;
   r.residual_ratio = r.ls_residual_ratio = r.error_vs_true = r.residual_norm = nan;
-  r.time_s = r.factor_s = r.solve_s = r.time_spread = nan;
+  r.time_s = r.factor_s = r.solve_s = r.transfer_s = r.time_spread = nan;
   r.ref_error = c.reference ? c.reference->ref_error : nan;
   r.ref_converged = c.reference && c.reference->converged;
   r.ref_time_s = c.reference ? c.reference->seconds : nan;
@@ -140,6 +140,7 @@ ResultRow run_solver(const Solver& s, const CaseContext& c, const arma::Mat<T>& 
     row.time_spread = row.time_s > 0 ? (sorted.back() - sorted.front()) / row.time_s : 0;
     row.factor_s = out.timing.factor_s;
     row.solve_s = out.timing.solve_s;
+    row.transfer_s = out.timing.transfer_s;
     row.repetitions = static_cast<int>(times.size());
   }
   if (out.status == Status::ok) {
