@@ -1,5 +1,7 @@
 #include "studies/runner/context.hpp"
 
+#include "solvers/cusolver/device.hpp"
+
 #include <armadillo>
 #include <boost/version.hpp>
 #include <cblas.h>
@@ -83,6 +85,8 @@ nlohmann::ordered_json run_context() {
   c["hardware_threads"] = std::thread::hardware_concurrency();
   c["cpu"] = cpu_model();
   c["gpu"] = gpu_model();
+  std::string why = cusolver::unavailable_reason();
+  c["cusolver"] = why.empty() ? "available" : why;
   char host[256] = {0};
   gethostname(host, sizeof host - 1);
   c["host"] = host;
