@@ -27,6 +27,7 @@ int run(RunArgs& a) {
              study.solvers.size(), a.opt.out_dir);
   RunResult r = run_study(study, a.opt);
   fmt::print("{}", format_summary(summarize(r.rows)));
+  fmt::print("{}", format_time_exponents(fit_time_exponents(r.rows)));
   fmt::print("\n{} rows in {:.1f} s: {}/results.csv, {}/run.json\n", r.rows.size(), r.seconds, a.opt.out_dir,
              a.opt.out_dir);
   if (r.interrupted) {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <tuple>
 
 namespace condbench {
 
@@ -103,6 +104,53 @@ std::string format_summary(const std::vector<SummaryLine>& lines) {
                      l.skipped, std::isnan(l.median_digits) ? "-" : fmt::format("{:.1f}", l.median_digits),
                      l.ok ? fmt::format("{:.3g}", l.worst_fe_over_ukappa) : "-");
   }
+  return s;
+}
+
+std::vector<TimeExponent> fit_time_exponents(const std::vector<ResultRow>& rows) {
+  // (solver, precision, kind) -> n -> times of ok rows
+  std::map<std::tuple<std::string, std::string, std::string>, std::map<int, std::vector<double>>> groups;
+  for (const auto& r : rows)
+    if (r.status == "ok" && std::isfinite(r.time_s) && r.time_s > 0)
+      groups[{r.solver, r.precision, r.kind}][r.n].push_back(r.time_s);
+  std::vector<TimeExponent> out;
+  for (auto& [key, by_n] : groups) {
+    if (by_n.size() < 3) continue;
+    std::vector<int> ns;
+    for (const auto& [n, _] : by_n) ns.push_back(n);
+    int n_cut = ns[(ns.size() - 1) / 2];
+    std::vector<double> xs, ys;
+    for (auto& [n, ts] : by_n) {
+      if (n < n_cut) continue;
+      std::sort(ts.begin(), ts.end());
+      double med = ts.size() % 2 ? ts[ts.size() / 2] : 0.5 * (ts[ts.size() / 2 - 1] + ts[ts.size() / 2]);
+      xs.push_back(std::log(static_cast<double>(n)));
+      ys.push_back(std::log(med));
+    }
+    if (xs.size() < 2) continue;
+    double mx = 0, my = 0;
+    for (std::size_t i = 0; i < xs.size(); ++i) mx += xs[i], my += ys[i];
+    mx /= xs.size();
+    my /= ys.size();
+    double sxy = 0, sxx = 0;
+    for (std::size_t i = 0; i < xs.size(); ++i) sxy += (xs[i] - mx) * (ys[i] - my), sxx += (xs[i] - mx) * (xs[i] - mx);
+    TimeExponent f;
+    std::tie(f.solver, f.precision, f.kind) = key;
+    f.exponent = sxy / sxx;
+    f.n_min = n_cut;
+    f.n_max = ns.back();
+    f.sizes = static_cast<int>(xs.size());
+    out.push_back(f);
+  }
+  return out;
+}
+
+std::string format_time_exponents(const std::vector<TimeExponent>& fits) {
+  if (fits.empty()) return {};
+  std::string s = fmt::format("\n{:<22} {:<4} {:<16} {:>14} {:>16}\n", "solver", "prec", "kind", "time ~ n^p", "fitted on n in");
+  for (const auto& f : fits)
+    s += fmt::format("{:<22} {:<4} {:<16} {:>14.2f} {:>16}\n", f.solver, f.precision, f.kind, f.exponent,
+                     fmt::format("[{}, {}] ({})", f.n_min, f.n_max, f.sizes));
   return s;
 }
 

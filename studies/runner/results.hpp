@@ -58,4 +58,15 @@ struct SummaryLine {
 std::vector<SummaryLine> summarize(const std::vector<ResultRow>& rows);
 std::string format_summary(const std::vector<SummaryLine>& lines);
 
+// Fitted exponent p of time ~ c n^p per solver x precision x kind, by least squares
+// on log(median time) against log(n) over the larger half of the sizes (n at or above
+// the median size), where fixed overheads no longer dominate. Needs 3 sizes or more.
+struct TimeExponent {
+  std::string solver, precision, kind;
+  double exponent = 0;
+  int n_min = 0, n_max = 0, sizes = 0;
+};
+std::vector<TimeExponent> fit_time_exponents(const std::vector<ResultRow>& rows);
+std::string format_time_exponents(const std::vector<TimeExponent>& fits);
+
 }  // namespace condbench

@@ -207,6 +207,7 @@ nlohmann::ordered_json study_json(const Study& s) {
   j["solvers"] = s.solver_patterns;
   j["repetitions"] = s.repetitions;
   j["warmup"] = s.warmup;
+  j["threads"] = s.threads;
   j["cases"] = s.case_count();
   j["text"] = s.text;
   return j;
@@ -255,7 +256,10 @@ RunResult run_study(const Study& study, const RunOptions& opt) {
   if (opt.threads < 0) throw InputError("--threads", "must be >= 0");
   std::vector<std::pair<const ProblemSpec*, std::uint64_t>> cases = select_cases(study, opt.case_filter);
   prepare_out_dir(opt);
-  if (opt.threads > 0) set_blas_threads(opt.threads);
+  // Pinned for the whole run and recorded: OpenBLAS switches between one thread and
+  // all of them around m*n = 10,000, which would otherwise bend timing curves.
+  int threads = opt.threads > 0 ? opt.threads : study.threads;
+  if (threads > 0) set_blas_threads(threads);
 
   fs::path dir(opt.out_dir);
   nlohmann::ordered_json meta;
@@ -310,6 +314,11 @@ RunResult run_study(const Study& study, const RunOptions& opt) {
   meta["seconds"] = result.seconds;
   meta["rows"] = {{"total", result.rows.size()}, {"ok", ok}, {"failed", failed}, {"skipped", skipped}};
   meta["context"]["blas_threads"] = blas_threads();
+  nlohmann::ordered_json fits = nlohmann::ordered_json::array();
+  for (const auto& f : fit_time_exponents(result.rows))
+    fits.push_back({{"solver", f.solver}, {"precision", f.precision}, {"kind", f.kind}, {"exponent", f.exponent},
+                    {"n_min", f.n_min}, {"n_max", f.n_max}, {"sizes", f.sizes}});
+  meta["time_exponents"] = fits;
   write_json(dir / "run.json", meta);
   return result;
 }

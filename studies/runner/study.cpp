@@ -97,7 +97,7 @@ void parse_header(const toml::table& doc, const std::string& path, Study& s) {
   if (!st) throw InputError(path, "missing [study] table (with name, seeds, precisions, solvers)");
   std::string where = at(path, st->source());
   static const std::set<std::string> known{"name", "description", "seeds", "precisions", "solvers",
-                                           "repetitions", "warmup"};
+                                           "repetitions", "warmup", "threads"};
   for (const auto& [k, v] : *st) {
     if (!known.count(std::string(k.str())))
       throw InputError(at(path, v.source()), fmt::format("[study]: unknown key '{}' (known: {})", k.str(),
@@ -150,6 +150,7 @@ void parse_header(const toml::table& doc, const std::string& path, Study& s) {
   };
   count("repetitions", 1, s.repetitions);
   count("warmup", 0, s.warmup);
+  count("threads", 0, s.threads);
 }
 
 void expand_problem(const toml::table& t, const std::string& path, int index, Study& s) {

@@ -45,6 +45,7 @@ struct Study {
   std::vector<ProblemSpec> problems;  // expanded, seeds not yet applied
   int repetitions = 1;                // timed solves per row (median reported)
   int warmup = 0;                     // untimed solves before them
+  int threads = 0;                    // BLAS threads pinned for the run (0: OpenBLAS's default)
 
   std::size_t case_count() const { return problems.size() * seeds.size(); }
 };
