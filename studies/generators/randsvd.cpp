@@ -1,0 +1,288 @@
+// randsvd: A = U diag(sigma) V^T with Haar-random U, V and a prescribed spectrum,
+// as LAPACK's dlatms (TESTING/MATGEN) and Higham's randsvd.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <string>
+
+#include "studies/generators/construct.hpp"
+#include "studies/generators/params.hpp"
+#include "studies/generators/rng.hpp"
+
+namespace condbench {
+namespace {
+
+enum class Mode { one_large = 1, one_small, geometric, arithmetic, log_uniform };  // dlatms MODE 1..5
+
+struct ModeName {
+  Mode mode;
+  const char* name;        // parameter value
+  const char* short_name;  // in the problem name
+};
+constexpr std::array<ModeName, 5> kModes{{{Mode::one_large, "one_large", "onelarge"},
+                                          {Mode::one_small, "one_small", "onesmall"},
+                                          {Mode::geometric, "geometric", "geo"},
+                                          {Mode::arithmetic, "arithmetic", "arith"},
+                                          {Mode::log_uniform, "log_uniform", "logrand"}}};
+
+const ModeName& mode_name(Mode m) { return kModes[static_cast<int>(m) - 1]; }
+
+// Independent random streams of one seed: changing the spectrum (kappa, mode) or the
+// residual never changes U, V or x_true.
+enum Stream : std::uint64_t { kStreamU = 1, kStreamV = 2, kStreamX = 3, kStreamResidual = 4, kStreamSigma = 5 };
+
+struct Settings {
+  Mode mode = Mode::geometric;
+  double kappa = 1;
+  ProblemKind kind = ProblemKind::general;
+  double residual = 0;
+  double scale = 1;
+};
+
+Mode read_mode(const ParamReader& p) {
+  const ParamValue* v = p.find("mode");
+  if (!v) return Mode::geometric;
+  if (const auto* d = std::get_if<double>(v)) {
+    if (*d >= 1 && *d <= 5 && *d == std::floor(*d)) return static_cast<Mode>(static_cast<int>(*d));
+    throw ParamError{"mode", "mode number must be 1..5 (dlatms MODE), got " + format_param(*v)};
+  }
+  std::vector<std::string> names;
+  for (const auto& m : kModes) names.push_back(m.name);
+  const std::string s = p.choice("mode", names, "geometric");
+  for (const auto& m : kModes)
+    if (s == m.name) return m.mode;
+  return Mode::geometric;  // unreachable: choice() threw
+}
+
+double read_kappa(const ParamReader& p) {
+  const double k = p.number("kappa");
+  if (!(k >= 1) || !std::isfinite(k))
+    throw ParamError{"kappa", "kappa must be a finite number >= 1, got " + format_param(k)};
+  return k;
+}
+
+ProblemKind read_kind(const ParamReader& p) {
+  const std::string s = p.choice("kind", {"general", "spd", "least_squares", "underdetermined"}, "general");
+  ProblemKind k = ProblemKind::general;
+  parse_problem_kind(s, k);
+  return k;
+}
+
+double read_residual(const ParamReader& p, ProblemKind kind) {
+  const ParamValue* v = p.find("residual");
+  if (!v) return 0;
+  if (kind != ProblemKind::least_squares)
+    throw ParamError{"residual", std::string("residual applies to kind = least_squares only, not ") + to_string(kind)};
+  if (const auto* s = std::get_if<std::string>(v)) {
+    if (*s == "zero") return 0;
+    if (*s == "large") return 1;
+    throw ParamError{"residual", "residual must be a number >= 0, \"zero\" or \"large\", got '" + *s + "'"};
+  }
+  const double r = p.number("residual");
+  if (!(r >= 0) || !std::isfinite(r))
+    throw ParamError{"residual", "residual must be a finite number >= 0, got " + format_param(r)};
+  return r;
+}
+
+double read_scale(const ParamReader& p) {
+  const double s = p.number("scale", 1.0);
+  if (!(s > 0) || !std::isfinite(s))
+    throw ParamError{"scale", "scale must be a finite number > 0, got " + format_param(s)};
+  return s;
+}
+
+Settings read_settings(const ParamMap& params) {
+  ParamReader p(params, {"kappa", "kind", "mode", "residual", "scale"});
+  Settings s;
+  s.mode = read_mode(p);
+  s.kappa = read_kappa(p);
+  s.kind = read_kind(p);
+  s.residual = read_residual(p, s.kind);
+  s.scale = read_scale(p);
+  return s;
+}
+
+void check_shape(ProblemKind kind, int m, int n) {
+  check_dense_shape(m, n);
+  const std::string shape = std::to_string(m) + "x" + std::to_string(n);
+  const bool ok = (kind == ProblemKind::least_squares)     ? m > n
+                  : (kind == ProblemKind::underdetermined) ? m < n
+                                                           : m == n;
+  if (ok) return;
+  const char* need = kind == ProblemKind::least_squares     ? "m > n"
+                     : kind == ProblemKind::underdetermined ? "m < n"
+                                                            : "m == n";
+  throw ParamError{"m", std::string("kind = ") + to_string(kind) + " needs " + need + ", got " + shape};
+}
+
+// The spectrum before scaling, largest first; p = min(m, n) values.
+arma::vec singular_values(Mode mode, double kappa, arma::uword p, Rng& rng) {
+  arma::vec s(p);
+  if (p == 1) return s.fill(1.0);  // a 1x1 (or 1-column) matrix has kappa 1 whatever the mode
+  const double denom = static_cast<double>(p - 1);
+  for (arma::uword i = 0; i < p; ++i) {
+    const double t = static_cast<double>(i) / denom;
+    switch (mode) {
+      case Mode::one_large:
+        s[i] = i == 0 ? 1.0 : 1.0 / kappa;
+        break;
+      case Mode::one_small:
+        s[i] = i + 1 == p ? 1.0 / kappa : 1.0;
+        break;
+      case Mode::geometric:
+        s[i] = i + 1 == p ? 1.0 / kappa : std::pow(kappa, -t);
+        break;
+      case Mode::arithmetic:
+        s[i] = 1.0 - t * (1.0 - 1.0 / kappa);
+        break;
+      case Mode::log_uniform:
+        s[i] = std::exp(-rng.uniform_open() * std::log(kappa));
+        break;
+    }
+  }
+  if (mode == Mode::log_uniform) s = arma::sort(s, "descend");
+  return s;
+}
+
+// A = U diag(sigma) V^T with one gemm; for spd, U = V and the result is symmetrized so
+// that A == A^T bit for bit (gemm rounds the two triangles differently).
+arma::mat assemble(const arma::mat& U, const arma::vec& sigma, const arma::mat& V, bool symmetric) {
+  arma::mat US = U;
+  US.each_row() %= sigma.t();
+  arma::mat A = US * V.t();
+  if (symmetric)
+    for (arma::uword j = 0; j < A.n_cols; ++j)
+      for (arma::uword i = 0; i < j; ++i) A(i, j) = A(j, i) = 0.5 * (A(i, j) + A(j, i));
+  return A;
+}
+
+std::string residual_text(double r) {
+  if (r == 0) return "zero";
+  if (r == 1) return "large";
+  return format_param(r);
+}
+
+std::map<std::string, std::string> resolved_params(const Settings& s) {
+  std::map<std::string, std::string> out{{"kappa", format_param(s.kappa)},
+                                         {"kind", to_string(s.kind)},
+                                         {"mode", mode_name(s.mode).name},
+                                         {"scale", format_param(s.scale)}};
+  if (s.kind == ProblemKind::least_squares) out["residual"] = residual_text(s.residual);
+  return out;
+}
+
+std::string problem_name(const Settings& s) {
+  const char* prefix = s.kind == ProblemKind::spd               ? "spd"
+                       : s.kind == ProblemKind::least_squares   ? "ls"
+                       : s.kind == ProblemKind::underdetermined ? "under"
+                                                                : "svd";
+  std::string name = std::string(prefix) + "_" + mode_name(s.mode).short_name;
+  if (s.residual > 0) name += "_r" + format_param(s.residual);
+  return name;
+}
+
+// b = A x (+ r_perp): r_perp is a Gaussian vector projected onto range(A)^perp = range(U)^perp,
+// the same distribution as U(:, n+1:m) w with Gaussian w, without forming the full m x m U.
+arma::vec right_hand_side(const arma::mat& A, const arma::vec& x, const arma::mat& U, double residual,
+                          std::uint64_t seed) {
+  if (residual == 0) return accurate_matvec(A, x);
+  Rng rng(seed, kStreamResidual);
+  arma::vec g(A.n_rows);
+  rng.fill_normal(g.memptr(), g.n_elem);
+  arma::vec r = project_out(U, g);
+  r *= residual * norm2(accurate_matvec(A, x)) / norm2(r);
+  return accurate_matvec(A, x, &r);
+}
+
+class RandSvd final : public Generator {
+ public:
+  const GeneratorInfo& info() const override { return info_; }
+
+  ProblemKind kind(const ParamMap& params) const override { return read_settings(params).kind; }
+
+  int default_m(const ParamMap& params, int n) const override {
+    switch (kind(params)) {
+      case ProblemKind::least_squares:
+        return 2 * n;
+      case ProblemKind::underdetermined:
+        return std::max(1, n / 2);
+      default:
+        return n;
+    }
+  }
+
+  std::optional<ParamError> validate(const ParamMap& params, int m, int n) const override {
+    return catch_param_error([&] { check_shape(read_settings(params).kind, m, n); });
+  }
+
+  Problem generate(const ParamMap& params, int m, int n, std::uint64_t seed) const override {
+    const Settings s = read_settings(params);
+    check_shape(s.kind, m, n);
+    const arma::uword p = static_cast<arma::uword>(std::min(m, n));
+    const SingleThreadedBlas pin;  // bit-identical whatever the user's BLAS thread count
+
+    Rng sigma_rng(seed, kStreamSigma);
+    arma::vec sigma = singular_values(s.mode, s.kappa, p, sigma_rng);
+    const double kappa_drawn = sigma.max() / sigma.min();
+    sigma *= s.scale;
+
+    Rng v_rng(seed, kStreamV);
+    const arma::mat V = haar_orthonormal_columns(v_rng, n, p);
+    arma::mat U;
+    if (s.kind == ProblemKind::spd) {
+      U = V;
+    } else {
+      Rng u_rng(seed, kStreamU);
+      U = haar_orthonormal_columns(u_rng, m, p);
+    }
+
+    Problem pr;
+    pr.generator = info_.name;
+    pr.kind = s.kind;
+    pr.seed = seed;
+    pr.params = resolved_params(s);
+    pr.case_id = make_case_id(info_.name, pr.params, m, n, seed);
+    pr.name = problem_name(s);
+    pr.kappa_nominal = (s.mode == Mode::log_uniform || p == 1) ? kappa_drawn : s.kappa;
+    pr.zero_residual = s.residual == 0;
+    pr.A = assemble(U, sigma, V, s.kind == ProblemKind::spd);
+    pr.x_true = make_x_true(V, s.kind, m, n, seed);
+    pr.b = right_hand_side(pr.A, pr.x_true, U, s.residual, seed);
+    return pr;
+  }
+
+ private:
+  // Gaussian; for underdetermined V(:, 1:m) z, in the row space, so it is the min-norm solution.
+  static arma::vec make_x_true(const arma::mat& V, ProblemKind kind, int m, int n, std::uint64_t seed) {
+    Rng rng(seed, kStreamX);
+    arma::vec z(kind == ProblemKind::underdetermined ? m : n);
+    rng.fill_normal(z.memptr(), z.n_elem);
+    return kind == ProblemKind::underdetermined ? accurate_matvec(V, z) : z;
+  }
+
+  GeneratorInfo info_{
+      "randsvd",
+      "A = U diag(sigma) V^T, U and V Haar-random orthogonal, prescribed spectrum (LAPACK dlatms, Higham's "
+      "randsvd); one seed gives the same U, V and x_true at every kappa and mode, so kappa sweeps are controlled "
+      "experiments",
+      {
+          {"kappa", "number", "", "nominal 2-norm condition number sigma_max/sigma_min, >= 1 (required)"},
+          {"mode", "string", "geometric",
+           "spectrum: one_large (1, 1/k, ..., 1/k), one_small (1, ..., 1, 1/k), geometric (k^(-(i-1)/(p-1))), "
+           "arithmetic (1 - (i-1)/(p-1) (1 - 1/k)), log_uniform (random in (1/k, 1)); or dlatms MODE 1..5"},
+          {"kind", "string", "general",
+           "general (m == n), spd (A = V S V^T, m == n), least_squares (m > n), underdetermined (m < n, "
+           "x_true is the min-norm solution)"},
+          {"residual", "number", "0",
+           "least_squares only: ||r||/||A x_true|| with r orthogonal to range(A); a number >= 0, zero (0) or "
+           "large (1)"},
+          {"scale", "number", "1", "multiplies A and b (> 0), for cases near underflow or overflow"},
+      },
+      {ProblemKind::general, ProblemKind::spd, ProblemKind::least_squares, ProblemKind::underdetermined}};
+};
+
+}  // namespace
+
+CONDBENCH_REGISTER_GENERATOR(RandSvd);
+
+}  // namespace condbench
