@@ -78,9 +78,9 @@ std::vector<const Solver*> SolverRegistry::match(const std::string& pattern) con
   std::vector<const Solver*> v;
   for (const Solver* s : all()) {
     const std::string& n = s->info().name;
-    bool hit = pattern == "*" || n == pattern;
-    if (!hit && pattern.size() > 2 && pattern.substr(pattern.size() - 2) == ".*")
-      hit = n.rfind(pattern.substr(0, pattern.size() - 1), 0) == 0;
+    // "*" (all), an exact name, or a prefix ending in "*": "lapack.*", "cusolver.irs_*".
+    bool hit = n == pattern;
+    if (!hit && !pattern.empty() && pattern.back() == '*') hit = n.rfind(pattern.substr(0, pattern.size() - 1), 0) == 0;
     if (hit) v.push_back(s);
   }
   return v;

@@ -24,7 +24,8 @@ class SolverRegistry {
   const Solver* find(const std::string& name) const;
   // sorted by name
   std::vector<const Solver*> all() const;
-  // Solvers whose name matches a pattern: an exact name, "backend.*", or "*".
+  // Solvers whose name matches a pattern: an exact name, a prefix ending in "*"
+  // ("lapack.*", "cusolver.irs_*"), or "*".
   std::vector<const Solver*> match(const std::string& pattern) const;
   std::vector<std::string> names() const;
 
