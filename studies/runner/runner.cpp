@@ -70,8 +70,9 @@ struct CaseContext {
   Precision precision;
   const Stored& stored;
   const ref::KappaResult& kappa;
-  const ref::ReferenceSolution* reference;  // null when it failed
-  std::string reference_failure;
+  const ref::ReferenceSolution& reference;  // empty x when it could not be computed
+  const MatrixFacts& facts;
+  std::string reference_failure;            // why there is no (converged) reference
 };
 
 ResultRow base_row(const CaseContext& c) {
@@ -93,9 +94,9 @@ ResultRow base_row(const CaseContext& c) {
   r.forward_error = r.forward_error_inf = r.backward_error = r.componentwise_backward_error = nan;
   r.residual_ratio = r.ls_residual_ratio = r.error_vs_true = r.residual_norm = nan;
   r.time_s = r.factor_s = r.solve_s = r.transfer_s = r.time_spread = nan;
-  r.ref_error = c.reference ? c.reference->ref_error : nan;
-  r.ref_converged = c.reference && c.reference->converged;
-  r.ref_time_s = c.reference ? c.reference->seconds : nan;
+  r.ref_error = c.reference.x.empty() ? nan : c.reference.ref_error;
+  r.ref_converged = c.reference.converged;
+  r.ref_time_s = c.reference.seconds;
   return r;
 }
 
@@ -107,11 +108,6 @@ ResultRow run_solver(const Solver& s, const CaseContext& c, const arma::Mat<T>& 
   if (std::string why = s.why_not(c.problem.kind, c.precision); !why.empty()) {
     row.status = "skipped";
     row.reason = why;
-    return row;
-  }
-  if (!c.reference) {
-    row.status = "failed";
-    row.reason = "no reference: " + c.reference_failure;
     return row;
   }
   SolveInput<T> in{A, b, c.problem.kind};
@@ -132,6 +128,9 @@ ResultRow run_solver(const Solver& s, const CaseContext& c, const arma::Mat<T>& 
   row.iterations = out.facts.iterations;
   row.fallback = out.facts.fallback;
   row.note = out.facts.note;
+  // The solver still runs without a reference (an exactly singular matrix must get a
+  // clean status from every solver); its forward errors are then NaN and the note says why.
+  if (!c.reference_failure.empty()) row.note += (row.note.empty() ? "" : "; ") + c.reference_failure;
   if (!times.empty()) {
     std::vector<double> sorted = times;
     std::sort(sorted.begin(), sorted.end());
@@ -144,8 +143,8 @@ ResultRow run_solver(const Solver& s, const CaseContext& c, const arma::Mat<T>& 
     row.repetitions = static_cast<int>(times.size());
   }
   if (out.status == Status::ok) {
-    Metrics m = compute_metrics(c.stored.A, c.stored.b, arma::conv_to<arma::vec>::from(out.x), *c.reference,
-                                c.problem.kind, unit_roundoff(c.precision), c.problem.x_true);
+    Metrics m = compute_metrics(c.stored.A, c.stored.b, arma::conv_to<arma::vec>::from(out.x), c.reference,
+                                c.problem.kind, unit_roundoff(c.precision), c.problem.x_true, &c.facts);
     row.forward_error = m.forward_error;
     row.forward_error_inf = m.forward_error_inf;
     row.backward_error = m.backward_error;
@@ -165,19 +164,30 @@ void run_precision(const Problem& p, Precision prec, const std::vector<const Sol
   arma::Col<T> b;
   Stored stored = store<T>(p, A, b);
   ref::KappaResult kappa;
-  std::optional<ref::ReferenceSolution> reference;
+  ref::ReferenceSolution reference;
+  MatrixFacts facts;
   std::string failure;
   if (!stored.A.is_finite() || !stored.b.is_finite()) {
-    failure = fmt::format("the problem does not fit in {}: A or b overflows to Inf when stored", to_string(prec));
+    failure = fmt::format("no reference: the problem does not fit in {} (A or b overflows to Inf when stored)",
+                          to_string(prec));
   } else {
     try {
       kappa = ref::measure_kappa(stored.A, p.kind);
-      reference = ref::reference_solution(stored.A, stored.b, p.kind, 1e-6 * unit_roundoff(prec));
+      reference = ref::reference_solution(stored.A, stored.b, p.kind, 1e-6 * unit_roundoff(prec), kappa.kappa);
+      if (!reference.converged)
+        failure = fmt::format("reference not converged (ref_error {:.2g}){}", reference.ref_error,
+                              reference.note.empty() ? "" : ": " + reference.note);
+      facts = stored.A.n_rows > stored.A.n_cols ? matrix_facts(stored.A) : MatrixFacts{};
+      facts.norm1 = arma::norm(stored.A, 1);
+      facts.norm_f = arma::norm(stored.A, "fro");
+      if (stored.A.n_rows <= stored.A.n_cols) facts.norm2 = kappa.sigma_max;  // dgesvd's, already computed
     } catch (const std::exception& e) {
-      failure = std::string("reference computation failed: ") + e.what();
+      failure = std::string("no reference: ") + e.what();
+      reference = ref::ReferenceSolution{};
+      facts = matrix_facts(stored.A);
     }
   }
-  CaseContext c{p, prec, stored, kappa, reference ? &*reference : nullptr, failure};
+  CaseContext c{p, prec, stored, kappa, reference, facts, failure};
   for (const Solver* s : solvers) {
     if (g_interrupted) return;
     rows.push_back(run_solver<T>(*s, c, A, b, study));
