@@ -223,9 +223,8 @@ nlohmann::ordered_json study_json(const Study& s) {
   return j;
 }
 
-// All (problem, seed) pairs, or the one whose case id is `filter`. Only candidates
-// with the shape and seed written at the end of the id (":400x200:s2") are generated.
-std::vector<std::pair<const ProblemSpec*, std::uint64_t>> select_cases(const Study& study, const std::string& filter) {
+std::vector<std::pair<const ProblemSpec*, std::uint64_t>> select_cases_impl(const Study& study,
+                                                                           const std::string& filter) {
   std::vector<std::pair<const ProblemSpec*, std::uint64_t>> out;
   for (const ProblemSpec& spec : study.problems)
     for (std::uint64_t seed : study.seeds) {
@@ -242,6 +241,10 @@ std::vector<std::pair<const ProblemSpec*, std::uint64_t>> select_cases(const Stu
 }
 
 }  // namespace
+
+std::vector<std::pair<const ProblemSpec*, std::uint64_t>> select_cases(const Study& study, const std::string& case_id) {
+  return select_cases_impl(study, case_id);
+}
 
 void install_interrupt_handler() {
   std::signal(SIGINT, on_signal);

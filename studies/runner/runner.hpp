@@ -31,6 +31,11 @@ struct RunResult {
 // Throws InputError before writing anything when the options or folder are bad.
 RunResult run_study(const Study& study, const RunOptions& opt);
 
+// All (problem spec, seed) pairs of a study, or the one whose case id is `case_id`
+// (InputError when none has it). Regenerate with spec->generator->generate(spec->params,
+// spec->m, spec->n, seed).
+std::vector<std::pair<const ProblemSpec*, std::uint64_t>> select_cases(const Study& study, const std::string& case_id);
+
 // Set by SIGINT/SIGTERM: the runner stops after the current row and keeps what it has.
 void install_interrupt_handler();
 
