@@ -6,6 +6,8 @@
 #include <string>
 
 #include "studies/generators/construct.hpp"
+#include "studies/generators/grammar.hpp"
+#include "studies/generators/modifiers.hpp"
 #include "studies/generators/params.hpp"
 #include "studies/generators/rng.hpp"
 
@@ -37,6 +39,7 @@ struct Settings {
   ProblemKind kind = ProblemKind::general;
   double residual = 0;
   double scale = 1;
+  Modifiers mods;  // scale (a number, or ufl / ofl / ufl32 / ofl32), zero_columns, perturb
 };
 
 Mode read_mode(const ParamReader& p) {
@@ -92,18 +95,29 @@ double read_scale(const ParamReader& p) {
 }
 
 Settings read_settings(const ParamMap& params) {
-  ParamReader p(params, {"kappa", "kind", "mode", "residual", "scale"});
+  ParamReader p(params, {"kappa", "kind", "mode", "residual", "scale", "zero_columns", "perturb", "perturb_direction"});
   Settings s;
   s.mode = read_mode(p);
   s.kappa = read_kappa(p);
   s.kind = read_kind(p);
   s.residual = read_residual(p, s.kind);
-  s.scale = read_scale(p);
+  const ParamValue* sc = p.find("scale");
+  if (!sc || std::holds_alternative<double>(*sc)) s.scale = read_scale(p);
+  const ParamValue* z = p.find("zero_columns");
+  s.mods = read_modifiers(p, z && std::holds_alternative<double>(*z) ? static_cast<int>(std::get<double>(*z)) : 0);
+  if (s.mods.zero_columns > 0 && s.kind == ProblemKind::spd)
+    throw ParamError{"zero_columns", "zero_columns makes A unsymmetric: not with kind = spd"};
+  if (s.mods.zero_columns > 0 && s.kind == ProblemKind::underdetermined)
+    throw ParamError{"zero_columns", "zero_columns is for square and least-squares kinds"};
+  s.mods.scale = 1;  // a numeric scale multiplies sigma (below); named scales act on A
   return s;
 }
 
-void check_shape(ProblemKind kind, int m, int n) {
+void check_shape(ProblemKind kind, int m, int n, int zero_columns = 0) {
   check_dense_shape(m, n);
+  if (zero_columns > n)
+    throw ParamError{"zero_columns", "zero_columns must be at most n = " + std::to_string(n) + ", got " +
+                                         std::to_string(zero_columns)};
   const std::string shape = std::to_string(m) + "x" + std::to_string(n);
   const bool ok = (kind == ProblemKind::least_squares)     ? m > n
                   : (kind == ProblemKind::underdetermined) ? m < n
@@ -168,18 +182,10 @@ std::map<std::string, std::string> resolved_params(const Settings& s) {
                                          {"mode", mode_name(s.mode).name},
                                          {"scale", format_param(s.scale)}};
   if (s.kind == ProblemKind::least_squares) out["residual"] = residual_text(s.residual);
+  add_modifier_params(s.mods, out);  // scale=ufl..., zero_columns, perturb (scale=1 when numeric)
   return out;
 }
 
-std::string problem_name(const Settings& s) {
-  const char* prefix = s.kind == ProblemKind::spd               ? "spd"
-                       : s.kind == ProblemKind::least_squares   ? "ls"
-                       : s.kind == ProblemKind::underdetermined ? "under"
-                                                                : "svd";
-  std::string name = std::string(prefix) + "_" + mode_name(s.mode).short_name;
-  if (s.residual > 0) name += "_r" + format_param(s.residual);
-  return name;
-}
 
 // b = A x (+ r_perp): r_perp is a Gaussian vector projected onto range(A)^perp = range(U)^perp,
 // the same distribution as U(:, n+1:m) w with Gaussian w, without forming the full m x m U.
@@ -212,12 +218,15 @@ class RandSvd final : public Generator {
   }
 
   std::optional<ParamError> validate(const ParamMap& params, int m, int n) const override {
-    return catch_param_error([&] { check_shape(read_settings(params).kind, m, n); });
+    return catch_param_error([&] {
+      const Settings s = read_settings(params);
+      check_shape(s.kind, m, n, s.mods.zero_columns);
+    });
   }
 
   Problem generate(const ParamMap& params, int m, int n, std::uint64_t seed) const override {
     const Settings s = read_settings(params);
-    check_shape(s.kind, m, n);
+    check_shape(s.kind, m, n, s.mods.zero_columns);
     const arma::uword p = static_cast<arma::uword>(std::min(m, n));
     const SingleThreadedBlas pin;  // bit-identical whatever the user's BLAS thread count
 
@@ -242,12 +251,29 @@ class RandSvd final : public Generator {
     pr.seed = seed;
     pr.params = resolved_params(s);
     pr.case_id = make_case_id(info_.name, pr.params, m, n, seed);
-    pr.name = problem_name(s);
+    pr.name = format_problem_name("randsvd", pr.params);  // grammar.hpp; svd_geo, ls_geo_r1, svd_geo_ufl
     pr.kappa_nominal = (s.mode == Mode::log_uniform || p == 1) ? kappa_drawn : s.kappa;
     pr.zero_residual = s.residual == 0;
     pr.A = assemble(U, sigma, V, s.kind == ProblemKind::spd);
     pr.x_true = make_x_true(V, s.kind, m, n, seed);
+    // modifiers.hpp: a named scale multiplies A by a power of two; zeroed columns get x_true = 0
+    const double factor = scale_factor(s.mods, arma::abs(pr.A).max());
+    if (factor != 1) {
+      pr.A *= factor;
+      pr.params["scale_factor"] = format_param(factor);
+    }
+    if (s.mods.zero_columns > 0) {
+      zero_last_columns(pr.A.memptr(), m, n, s.mods.zero_columns);
+      zero_x_entries(pr.x_true, s.mods.zero_columns);
+      pr.kappa_nominal = arma::datum::inf;
+    }
     pr.b = right_hand_side(pr.A, pr.x_true, U, s.residual, seed);
+    if (s.mods.perturb > 0) {
+      double realized = 0;
+      pr.b = perturb_rhs(pr.A, pr.b, s.mods, seed, &realized);
+      pr.params["perturb_realized"] = format_param(realized);
+      if (s.kind == ProblemKind::least_squares && s.mods.perturb_direction == "random") pr.zero_residual = false;
+    }
     return pr;
   }
 
@@ -276,7 +302,14 @@ class RandSvd final : public Generator {
           {"residual", "number", "0",
            "least_squares only: ||r||/||A x_true|| with r orthogonal to range(A); a number >= 0, zero (0) or "
            "large (1)"},
-          {"scale", "number", "1", "multiplies A and b (> 0), for cases near underflow or overflow"},
+          {"scale", "number|string", "1",
+           "multiplies A and b (> 0), or ufl / ofl / ufl32 / ofl32: max|a_ij| near LAPACK's test thresholds "
+           "(dlatb4 SMALL = 0.25*safmin/eps, LARGE = 1/SMALL, float64 / float32) by a power of two"},
+          {"zero_columns", "number", "0",
+           "general / least_squares: zero the last k columns (exactly singular, rank-deficient); x_true = 0 there"},
+          {"perturb", "number", "0",
+           "after b = A x_true: b += perturb*||b||*d; x_true stays unperturbed (error_vs_true/perturb = amplification)"},
+          {"perturb_direction", "string", "worst", "worst (d = u_min, left singular vector of sigma_min) or random"},
       },
       {ProblemKind::general, ProblemKind::spd, ProblemKind::least_squares, ProblemKind::underdetermined}};
 };

@@ -1,5 +1,6 @@
 #include "studies/runner/study.hpp"
 
+#include "studies/generators/grammar.hpp"
 #include "studies/runner/input_error.hpp"
 
 #include <fmt/format.h>
@@ -157,7 +158,23 @@ void expand_problem(const toml::table& t, const std::string& path, int index, St
   std::string where = at(path, t.source());
   std::string label = fmt::format("[[problem]] #{}", index + 1);
   auto gname = t["generator"].value<std::string>();
-  if (!gname) throw InputError(where, label + " needs 'generator' (known: " +
+  ParamMap named;  // name = "svd_geo_ufl": the generator and parameters from the name grammar (grammar.hpp)
+  if (auto pname = t["name"].value<std::string>()) {
+    std::string nwhere = at(path, t["name"].node()->source());
+    if (gname) throw InputError(nwhere, label + ": give 'generator' or 'name', not both");
+    try {
+      ParsedName pn = parse_problem_name(*pname);
+      gname = pn.generator;
+      named = pn.params;
+    } catch (const ProblemNameError& e) {
+      throw InputError(nwhere, label + ": " + e.what());
+    }
+    for (const auto& [k, v] : t)
+      if (named.count(std::string(k.str())))
+        throw InputError(at(path, v.source()), fmt::format("{}: '{}' is already set by name = \"{}\"", label,
+                                                           k.str(), *pname));
+  }
+  if (!gname) throw InputError(where, label + " needs 'generator' or 'name' (known generators: " +
                                           join(GeneratorRegistry::instance().names()) + ")");
   const Generator* gen = GeneratorRegistry::instance().find(*gname);
   if (!gen)
@@ -174,12 +191,12 @@ void expand_problem(const toml::table& t, const std::string& path, int index, St
   std::map<std::string, std::string> key_where;
   for (const auto& [k, v] : t) {
     std::string key(k.str());
-    if (key == "generator" || key == "n" || key == "m") continue;
+    if (key == "generator" || key == "name" || key == "n" || key == "m") continue;
     key_where[key] = at(path, v.source());
     axes.emplace_back(key, values_of(v, key_where[key], key));
   }
 
-  std::vector<ParamMap> combos{ParamMap{}};
+  std::vector<ParamMap> combos{named};
   for (const auto& [key, vals] : axes) {
     std::vector<ParamMap> next;
     for (const ParamMap& c : combos)

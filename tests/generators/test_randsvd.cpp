@@ -310,7 +310,8 @@ TEST(RandSvdInfo, KindsDefaultShapesAndDocumentedParameters) {
     documented.push_back(d.name);
     EXPECT_FALSE(d.help.empty()) << d.name;
   }
-  EXPECT_EQ(documented, (std::vector<std::string>{"kappa", "mode", "kind", "residual", "scale"}));
+  EXPECT_EQ(documented, (std::vector<std::string>{"kappa", "mode", "kind", "residual", "scale", "zero_columns",
+                                                  "perturb", "perturb_direction"}));
   EXPECT_EQ(g.info().params[0].default_value, "");  // kappa is required
   EXPECT_NE(g.info().description.find("same U, V"), std::string::npos);
 }
