@@ -208,17 +208,25 @@ void expand_problem(const toml::table& t, const std::string& path, int index, St
     combos = std::move(next);
   }
 
+  auto fail = [&](const ParamError& err, const ParamMap& params, const std::string& shape) {
+    std::string w = key_where.count(err.key) ? key_where[err.key] : where;
+    std::string val;
+    if (auto it = params.find(err.key); it != params.end()) val = " = " + format_param(it->second);
+    return InputError(w, fmt::format("{} ({}{}): {}{}: {}", label, *gname, shape, err.key, val, err.message));
+  };
   for (const ParamMap& params : combos)
     for (int n : ns) {
-      std::vector<int> mlist = ms.empty() ? std::vector<int>{gen->default_m(params, n)} : ms;
-      for (int m : mlist) {
-        if (auto err = gen->validate(params, m, n)) {
-          std::string w = key_where.count(err->key) ? key_where[err->key] : where;
-          std::string val;
-          if (auto it = params.find(err->key); it != params.end()) val = " = " + format_param(it->second);
-          throw InputError(w, fmt::format("{} ({} {}x{}): {}{}: {}", label, *gname, m, n, err->key, val,
-                                          err->message));
+      std::vector<int> mlist = ms;
+      if (mlist.empty()) {
+        // default_m may need valid parameters (the kind): a ParamError here is the user's too.
+        try {
+          mlist.push_back(gen->default_m(params, n));
+        } catch (const ParamError& err) {
+          throw fail(err, params, fmt::format(" n={}", n));
         }
+      }
+      for (int m : mlist) {
+        if (auto err = gen->validate(params, m, n)) throw fail(*err, params, fmt::format(" {}x{}", m, n));
         s.problems.push_back(ProblemSpec{gen, params, m, n, where});
       }
     }

@@ -8,7 +8,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -138,13 +140,22 @@ TEST_F(TinyRun, ExistingResultsAreNeverOverwrittenWithoutForce) {
   RunOptions o = options();
   o.force = true;
   run_study(parse_study(kTiny, "tiny.toml"), o);
-  EXPECT_EQ(fs::file_size(dir / "results.csv"), before);  // replaced, same content size class
+  std::ifstream in(dir / "results.csv");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.find("sentinel"), std::string::npos);  // replaced, not appended to
+  EXPECT_EQ(text.rfind("case_id,", 0), 0u);
+  EXPECT_EQ(read_csv(dir / "results.csv").size(), 40u);
 }
 
 TEST_F(TinyRun, OneCaseCanBeReproducedFromItsId) {
   Study s = parse_study(kTiny, "tiny.toml");
   RunResult all = run_study(s, options());
-  const ResultRow& pick = all.rows[17];
+  // An ok least-squares row in float32: the case id must carry everything that made it.
+  auto it = std::find_if(all.rows.begin(), all.rows.end(), [](const ResultRow& r) {
+    return r.status == "ok" && r.kind == "least_squares" && r.precision == "f32" && r.solver == "lapack.qr";
+  });
+  ASSERT_NE(it, all.rows.end());
+  const ResultRow& pick = *it;
   fs::path dir2 = dir.string() + "_case";
   RunOptions o = options();
   o.out_dir = dir2.string();
