@@ -10,16 +10,31 @@ packages=(
   libgtest-dev libbenchmark-dev ccache
 )
 
+# Reports: headless Chromium for the report tests, fonts for its screenshots.
+packages+=(chromium fonts-dejavu-core)
+# node and npm for the plotting assets; a node from elsewhere (nodesource) is kept.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-echo "setup: installing ${missing[*]}" >&2
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# The report's plotting libraries (Vega, Vega-Lite, vega-embed) and playwright-core,
+# pinned by reports/web/package-lock.json; reinstalled only when the lock file changes.
+web="$(cd "$(dirname "$0")/.." && pwd)/reports/web"
+stamp="$web/node_modules/.condbench-lock"
+if ! cmp -s "$web/package-lock.json" "$stamp" 2>/dev/null; then
+  echo "setup: npm ci in reports/web" >&2
+  (cd "$web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  cp "$web/package-lock.json" "$stamp"
+fi

@@ -1,6 +1,8 @@
 // condbench run STUDY --out DIR
 #include "reports/cli/command.hpp"
+#include "reports/report/report.hpp"
 #include "studies/runner/context.hpp"
+#include "studies/runner/input_error.hpp"
 #include "studies/runner/runner.hpp"
 #include "studies/runner/study.hpp"
 
@@ -15,6 +17,7 @@ struct RunArgs {
   std::string study;
   RunOptions opt;
   bool quiet = false;
+  bool no_report = false;
 };
 
 int run(RunArgs& a) {
@@ -30,6 +33,16 @@ int run(RunArgs& a) {
   fmt::print("{}", format_time_exponents(fit_time_exponents(r.rows)));
   fmt::print("\n{} rows in {:.1f} s: {}/results.csv, {}/run.json\n", r.rows.size(), r.seconds, a.opt.out_dir,
              a.opt.out_dir);
+  if (!a.no_report) {
+    // An interrupted run gets its report too: the rows so far are worth a look.
+    try {
+      auto files = report::write_report(a.opt.out_dir, report::find_web_assets(CONDBENCH_SOURCE_DIR));
+      fmt::print("report: {} (figures/*.svg, summary.md beside it)\n", files.html);
+    } catch (const InputError& e) {
+      throw InputError(a.opt.out_dir, std::string("the results are written, but the report failed (--no-report "
+                                                  "skips it): ") + e.what());
+    }
+  }
   if (r.interrupted) {
     fmt::print(stderr, "interrupted: the rows computed so far are in {}/results.csv\n", a.opt.out_dir);
     return 130;
@@ -48,6 +61,7 @@ Command make(CLI::App& app) {
   sub->add_option("--solver", a->opt.solver_filter, "run only solvers matching NAME or backend.*");
   sub->add_option("--precision", a->opt.precision_filter, "run only f32 or f64");
   sub->add_flag("-q,--quiet", a->quiet, "no progress on stderr");
+  sub->add_flag("--no-report", a->no_report, "do not write report.html, figures/ and summary.md at the end");
   return {sub, [a] { return run(*a); }};
 }
 

@@ -1,0 +1,28 @@
+// The plotting assets a report needs (Vega, Vega-Lite, vega-embed from npm, and
+// node to render the static SVG figures), found where scripts/setup.sh installs them.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+
+namespace condbench::report {
+
+struct WebAssets {
+  std::filesystem::path dir;  // reports/web: package.json, render_svg.mjs, node_modules/
+  std::string node;           // the node executable
+};
+
+// $CONDBENCH_WEB_DIR if set, else SOURCE_DIR/reports/web. Throws InputError naming
+// what is missing and "run scripts/setup.sh".
+WebAssets find_web_assets(const std::string& source_dir);
+
+// The text of a file under the assets folder (e.g. "node_modules/vega/build/vega.min.js").
+std::string read_asset(const WebAssets& assets, const std::string& relative);
+
+// Renders each {"name": N, "spec": VEGA_LITE_SPEC} of `figures` to OUT_DIR/N.svg with
+// Vega under node. Throws InputError with node's message when rendering fails.
+void render_svg_figures(const WebAssets& assets, const nlohmann::json& figures, const std::filesystem::path& out_dir);
+
+}  // namespace condbench::report
