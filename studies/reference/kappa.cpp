@@ -143,9 +143,23 @@ KappaResult measure_kappa(const arma::mat& A, ProblemKind /*kind*/) {
     out.certified = true;
     out.method = fmt::format("dgesvd sigma_1; sigma_min by inverse iteration with refined solves ({} steps)", ii.steps);
   } else {
-    out.sigma_min = std::isfinite(ii.sigma_min) ? ii.sigma_min : smin;
+    // Could not certify (past the float128 correction solver's reach in kappa or size).
+    // Report a lower bound, never the double SVD's kappa itself: past ~1/(max(m,n) u) that
+    // value is rounding noise and may be orders of magnitude below the true kappa.
+    // dgesvd: |sigma_min computed - sigma_min| <= max(m,n) u sigma_1, so
+    // sigma_min <= smin + p u sigma_1; and each completed inverse-iteration step (accurate
+    // solves) gives 1/sqrt(theta) >= sigma_min, theta rising towards 1/sigma_min^2.
+    std::string why = ii.note;
+    while (!why.empty() && (why.back() == ' ' || why.back() == ';')) why.pop_back();
+    const double svd_upper = smin + p * kU * out.sigma_max;
+    out.sigma_min = std::isfinite(ii.sigma_min) ? std::min(ii.sigma_min, svd_upper) : svd_upper;
     out.kappa = out.sigma_max / out.sigma_min;
-    out.method = "not certified: " + ii.note;
+    out.method = fmt::format(
+        "not certified: {}; kappa is a lower bound (sigma_min <= {}), the true kappa may be far larger "
+        "(double SVD's own value {:.3g} cannot resolve kappa past ~1/(max(m,n) u))",
+        why, std::isfinite(ii.sigma_min) && ii.sigma_min < svd_upper ? "inverse iteration's 1/sqrt(theta)"
+                                                                          : "dgesvd sigma_min + max(m,n) u sigma_1",
+        kappa_svd);
   }
   return finish();
 }
