@@ -22,12 +22,14 @@ std::string kinds_of(const SolverInfo& i) {
 }
 
 void list_solvers() {
-  fmt::print("{:<22} {:<44} {:<8} {}\n", "solver", "problem kinds", "precis.", "method");
+  std::size_t w = 6;
+  for (const Solver* s : SolverRegistry::instance().all()) w = std::max(w, s->info().name.size());
+  fmt::print("{:<{}} {:<44} {:<8} {}\n", "solver", w, "problem kinds", "precis.", "method");
   for (const Solver* s : SolverRegistry::instance().all()) {
     const auto& i = s->info();
     std::string prec = std::string(i.f32 ? "f32" : "") + (i.f32 && i.f64 ? "," : "") + (i.f64 ? "f64" : "");
-    fmt::print("{:<22} {:<44} {:<8} {}\n", i.name, kinds_of(i), prec, i.description);
-    if (std::string u = s->unavailable_reason(); !u.empty()) fmt::print("{:<22} unavailable here: {}\n", "", u);
+    fmt::print("{:<{}} {:<44} {:<8} {}\n", i.name, w, kinds_of(i), prec, i.description);
+    if (std::string u = s->unavailable_reason(); !u.empty()) fmt::print("{:<{}} unavailable here: {}\n", "", w, u);
   }
 }
 

@@ -96,11 +96,11 @@ std::vector<SummaryLine> summarize(const std::vector<ResultRow>& rows) {
 }
 
 std::string format_summary(const std::vector<SummaryLine>& lines) {
-  std::string s = fmt::format("{:<22} {:<4} {:>5} {:>6} {:>7} {:>13} {:>16}\n", "solver", "prec", "ok", "failed",
+  std::string s = fmt::format("{:<28} {:<4} {:>5} {:>6} {:>7} {:>13} {:>16}\n", "solver", "prec", "ok", "failed",
                               "skipped", "median digits", "worst fe/(u*k)");
   for (const auto& l : lines) {
     if (l.ok == 0 && l.failed == 0) continue;  // skipped everywhere: not worth a line
-    s += fmt::format("{:<22} {:<4} {:>5} {:>6} {:>7} {:>13} {:>16}\n", l.solver, l.precision, l.ok, l.failed,
+    s += fmt::format("{:<28} {:<4} {:>5} {:>6} {:>7} {:>13} {:>16}\n", l.solver, l.precision, l.ok, l.failed,
                      l.skipped, std::isnan(l.median_digits) ? "-" : fmt::format("{:.1f}", l.median_digits),
                      l.ok ? fmt::format("{:.3g}", l.worst_fe_over_ukappa) : "-");
   }
@@ -147,9 +147,9 @@ std::vector<TimeExponent> fit_time_exponents(const std::vector<ResultRow>& rows)
 
 std::string format_time_exponents(const std::vector<TimeExponent>& fits) {
   if (fits.empty()) return {};
-  std::string s = fmt::format("\n{:<22} {:<4} {:<16} {:>14} {:>16}\n", "solver", "prec", "kind", "time ~ n^p", "fitted on n in");
+  std::string s = fmt::format("\n{:<28} {:<4} {:<16} {:>14} {:>16}\n", "solver", "prec", "kind", "time ~ n^p", "fitted on n in");
   for (const auto& f : fits)
-    s += fmt::format("{:<22} {:<4} {:<16} {:>14.2f} {:>16}\n", f.solver, f.precision, f.kind, f.exponent,
+    s += fmt::format("{:<28} {:<4} {:<16} {:>14.2f} {:>16}\n", f.solver, f.precision, f.kind, f.exponent,
                      fmt::format("[{}, {}] ({})", f.n_min, f.n_max, f.sizes));
   return s;
 }
