@@ -3,6 +3,8 @@
 // figures in <system-out>.
 #include "reports/regress/regress.hpp"
 
+#include "reports/common/escape.hpp"
+
 #include <fmt/format.h>
 
 #include <map>
@@ -10,20 +12,7 @@
 namespace condbench::regress {
 namespace {
 
-std::string xml_escape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      case '\'': o += "&apos;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
+std::string xml_escape(const std::string& s) { return markup_escape(s); }
 
 std::string describe(const Check& c) {
   std::string s = fmt::format("{} {}: baseline {}, now {}", to_string(c.verdict), c.measure, c.baseline, c.now);

@@ -1,5 +1,6 @@
 #include "reports/report/report.hpp"
 
+#include "reports/common/escape.hpp"
 #include "reports/report/analysis.hpp"
 #include "reports/report/figures.hpp"
 #include "studies/runner/input_error.hpp"
@@ -99,19 +100,7 @@ std::string format_kappa(double k) {
   return std::abs(m - 1) < 0.05 ? fmt::format("1e{}", e) : fmt::format("{:.1f}e{}", m, e);
 }
 
-std::string html_escape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
+std::string html_escape(const std::string& s) { return markup_escape(s); }
 
 std::string json_for_script(const json& j) {
   std::string s = j.dump(-1, ' ', false, json::error_handler_t::replace);
