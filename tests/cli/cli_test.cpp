@@ -1,4 +1,6 @@
 // The executable as users meet it: exit codes, messages, nothing written on bad input.
+#include "tests/support/run_binary.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
@@ -12,21 +14,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int code;
-  std::string out;  // stdout and stderr together
-};
+using Result = condbench::test::CommandResult;
+Result run(const std::string& args) { return condbench::test::run_condbench(args); }
 
-Result run(const std::string& args) {
-  std::string cmd = std::string(CONDBENCH_BINARY) + " " + args + " 2>&1";
-  Result r{-1, ""};
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf;
-  while (fgets(buf.data(), buf.size(), p)) r.out += buf.data();
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
 
 fs::path temp(const std::string& name) { return fs::temp_directory_path() / (name + std::to_string(::getpid())); }
 

@@ -1,4 +1,6 @@
 // condbench export, and mtx studies through the executable.
+#include "tests/support/run_binary.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -24,21 +26,9 @@ namespace fs = std::filesystem;
 namespace condbench {
 namespace {
 
-struct Result {
-  int code;
-  std::string out;
-};
+using Result = test::CommandResult;
+Result run(const std::string& args, const std::string& cwd = "") { return test::run_condbench(args, cwd); }
 
-Result run(const std::string& args, const std::string& cwd = "") {
-  std::string cmd = (cwd.empty() ? "" : "cd " + cwd + " && ") + std::string(CONDBENCH_BINARY) + " " + args + " 2>&1";
-  Result r{-1, ""};
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf;
-  while (fgets(buf.data(), buf.size(), p)) r.out += buf.data();
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
 
 fs::path temp(const std::string& name) { return fs::temp_directory_path() / (name + std::to_string(::getpid())); }
 std::string data(const std::string& name) { return std::string(CONDBENCH_SOURCE_DIR) + "/tests/data/mtx/" + name; }

@@ -1,6 +1,8 @@
 // The lecture studies, run through the executable at a small size (the shipped study text
 // with smaller sizes and one seed), and the lectures' effects checked in results.csv with
 // tolerances from n, u and the measured kappa.
+#include "tests/support/run_binary.hpp"
+
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
@@ -69,13 +71,8 @@ std::vector<Row> run_study(const std::string& name, const std::vector<std::pair<
   fs::create_directories(dir);
   const fs::path study = dir / "study.toml", out = dir / "out";
   std::ofstream(study) << text;
-  const std::string cmd = std::string(CONDBENCH_BINARY) + " run " + study.string() + " --out " + out.string() + " 2>&1";
-  std::string log;
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf;
-  while (fgets(buf.data(), buf.size(), p)) log += buf.data();
-  const int status = pclose(p);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << log;
+  const auto result = condbench::test::run_condbench("run " + study.string() + " --out " + out.string());
+  EXPECT_EQ(result.code, 0) << result.out;
   std::ifstream csv(out / "results.csv");
   std::string line;
   std::vector<Row> rows;

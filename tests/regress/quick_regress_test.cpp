@@ -6,6 +6,8 @@
 #include "reports/common/run_data.hpp"
 #include "studies/runner/results.hpp"
 
+#include "tests/support/run_binary.hpp"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -23,21 +25,9 @@ using namespace condbench;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out;  // stdout and stderr together
-};
+using Result = test::CommandResult;
+Result condbench_cmd(const std::string& args) { return test::run_condbench(args); }
 
-Result condbench_cmd(const std::string& args) {
-  std::string cmd = std::string(CONDBENCH_BINARY) + " " + args + " 2>&1";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf;
-  while (fgets(buf.data(), buf.size(), p)) r.out += buf.data();
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
 
 const std::string kBaseline = std::string(CONDBENCH_SOURCE_DIR) + "/studies/baselines/quick.json";
 const fs::path kTmp = fs::temp_directory_path() / ("condbench_regress_" + std::to_string(::getpid()));

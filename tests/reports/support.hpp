@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "tests/support/run_binary.hpp"
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,22 +17,10 @@
 namespace condbench::test {
 namespace fs = std::filesystem;
 
-struct Result {
-  int code;
-  std::string out;  // stdout and stderr together
-};
 
-inline Result shell(const std::string& cmd) {
-  Result r{-1, ""};
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  std::array<char, 4096> buf;
-  while (fgets(buf.data(), buf.size(), p)) r.out += buf.data();
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-inline Result cli(const std::string& args) { return shell(std::string(CONDBENCH_BINARY) + " " + args); }
+using Result = CommandResult;
+inline Result shell(const std::string& cmd) { return run_shell(cmd); }
+inline Result cli(const std::string& args) { return run_condbench(args); }
 
 // A fresh scratch folder per test.
 inline fs::path scratch(const std::string& name) {
