@@ -55,35 +55,51 @@ inline double qr_solve(double m, double n) {
 
 namespace condbench {
 
-// Flops of one solve by `solver_name` of an m x n problem with one right-hand side; NaN where no honest count
-// exists (SVD-based and arma::solve, whose work depends on the data; unknown names; shapes the method does not
-// take).
-inline double flops(const std::string& solver_name, int m_rows, int n_cols) {
+// Flops of one solve by a method class ("lu", "cholesky", "qr", "normal_cholesky", "normal_lu", "inverse",
+// "gram_schmidt") of an m x n problem with one right-hand side; NaN for an unknown class or a shape the method
+// does not take. Solvers from outside the tree (plugins, workers, other BLAS stacks, Eigen) name their class in
+// SolverInfo::flop_method.
+inline double method_flops(const std::string& method, int m_rows, int n_cols) {
   namespace fm = flop_model;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double m = m_rows, n = n_cols;
   if (m_rows <= 0 || n_cols <= 0) return nan;
   const bool square = m_rows == n_cols;
-  const auto starts = [&](const char* prefix) { return solver_name.rfind(prefix, 0) == 0; };
-
-  // LU with or without pivoting: getrf + getrs. Pivot search and row swaps are not flops.
-  if (solver_name == "lapack.lu" || solver_name == "cusolver.lu" || solver_name == "textbook.ge_nopivot")
-    return square ? fm::lu_solve(n) : nan;
-  // Mixed precision with refinement: the LU (done in the lower precision) and its solve are the work counted,
-  // so the rate compares directly with lapack.lu's; refinement steps (O(n^2) each) are not counted.
-  if (solver_name == "lapack.dsgesv" || starts("cusolver.irs_")) return square ? fm::lu_solve(n) : nan;
-  if (solver_name == "lapack.cholesky" || solver_name == "cusolver.cholesky")
-    return square ? fm::cholesky_solve(n) : nan;
+  // LU with or without pivoting: getrf + getrs. Pivot search and row swaps are not flops. Mixed precision with
+  // refinement counts the LU (done in the lower precision) and its solve, so the rate compares directly with
+  // lapack.lu's; refinement steps (O(n^2) each) are not counted.
+  if (method == "lu") return square ? fm::lu_solve(n) : nan;
+  if (method == "cholesky") return square ? fm::cholesky_solve(n) : nan;
   // Householder QR: geqrf + ormqr (Q^T b) + trsm (R x = c).
-  if (solver_name == "lapack.qr" || solver_name == "cusolver.qr") return m >= n ? fm::qr_solve(m, n) : nan;
+  if (method == "qr") return m >= n ? fm::qr_solve(m, n) : nan;
   // Normal equations: syrk (mn^2) + gemv (2mn), then Cholesky or LU of the n x n A^T A.
-  if (solver_name == "normal.cholesky") return m >= n ? fm::normal_equations(m, n) + fm::cholesky_solve(n) : nan;
-  if (solver_name == "normal.lu") return m >= n ? fm::normal_equations(m, n) + fm::lu_solve(n) : nan;
-  if (solver_name == "lapack.inverse") return square ? fm::inverse_then_gemv(n) : nan;
-  if (solver_name == "textbook.cgs_qr" || solver_name == "textbook.mgs_qr")
-    return m >= n ? fm::gram_schmidt_solve(m, n) : nan;
-  // lapack.svd (gelsd), cusolver.svd, armadillo.solve and anything unknown: no honest count.
+  if (method == "normal_cholesky") return m >= n ? fm::normal_equations(m, n) + fm::cholesky_solve(n) : nan;
+  if (method == "normal_lu") return m >= n ? fm::normal_equations(m, n) + fm::lu_solve(n) : nan;
+  if (method == "inverse") return square ? fm::inverse_then_gemv(n) : nan;
+  if (method == "gram_schmidt") return m >= n ? fm::gram_schmidt_solve(m, n) : nan;
   return nan;
+}
+
+// The method class of a built-in solver's name; empty where no honest count exists (lapack.svd's gelsd,
+// cusolver.svd, armadillo.solve, whose work depends on the data).
+inline std::string flop_method_of(const std::string& solver_name) {
+  const auto starts = [&](const char* prefix) { return solver_name.rfind(prefix, 0) == 0; };
+  if (solver_name == "lapack.lu" || solver_name == "cusolver.lu" || solver_name == "textbook.ge_nopivot" ||
+      solver_name == "lapack.dsgesv" || starts("cusolver.irs_"))
+    return "lu";
+  if (solver_name == "lapack.cholesky" || solver_name == "cusolver.cholesky") return "cholesky";
+  if (solver_name == "lapack.qr" || solver_name == "cusolver.qr") return "qr";
+  if (solver_name == "normal.cholesky") return "normal_cholesky";
+  if (solver_name == "normal.lu") return "normal_lu";
+  if (solver_name == "lapack.inverse") return "inverse";
+  if (solver_name == "textbook.cgs_qr" || solver_name == "textbook.mgs_qr") return "gram_schmidt";
+  return {};
+}
+
+// Flops of one solve by `solver_name` of an m x n problem with one right-hand side; NaN where no honest count
+// exists (SVD-based and arma::solve; unknown names; shapes the method does not take).
+inline double flops(const std::string& solver_name, int m_rows, int n_cols) {
+  return method_flops(flop_method_of(solver_name), m_rows, n_cols);
 }
 
 }  // namespace condbench

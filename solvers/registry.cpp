@@ -57,24 +57,68 @@ SolverRegistry& SolverRegistry::instance() {
 }
 
 void SolverRegistry::add(std::unique_ptr<Solver> s) {
-  if (find(s->info().name)) throw std::logic_error("solver registered twice: " + s->info().name);
+  std::lock_guard lock(mu_);
+  if (const Solver* old = find(s->info().name)) {
+    std::string msg = "solver '" + s->info().name + "' from " + s->info().origin + " is already defined (" +
+                      old->info().origin + ")";
+    if (s->info().origin == "built-in") throw std::logic_error(msg);
+    throw std::invalid_argument(msg);
+  }
   solvers_.push_back(std::move(s));
 }
 
+void SolverRegistry::add_family(SolverFamily f) {
+  std::lock_guard lock(mu_);
+  families_.push_back(std::move(f));
+}
+
+void SolverRegistry::remove(const std::string& name) {
+  std::lock_guard lock(mu_);
+  std::erase_if(solvers_, [&](const auto& s) { return s->info().name == name; });
+}
+
 const Solver* SolverRegistry::find(const std::string& name) const {
+  std::lock_guard lock(mu_);
   for (const auto& s : solvers_)
     if (s->info().name == name) return s.get();
   return nullptr;
 }
 
+const Solver* SolverRegistry::resolve(const std::string& name) {
+  std::lock_guard lock(mu_);
+  if (const Solver* s = find(name)) return s;
+  for (const SolverFamily& f : families_) {
+    if (name.rfind(f.prefix, 0) != 0) continue;
+    std::unique_ptr<Solver> made = f.make(name);  // throws std::invalid_argument with the reason
+    if (!made) continue;
+    if (made->info().name != name)
+      throw std::logic_error("solver family '" + f.prefix + "' built '" + made->info().name + "' for '" + name + "'");
+    const Solver* raw = made.get();
+    solvers_.push_back(std::move(made));
+    return raw;
+  }
+  return nullptr;
+}
+
 std::vector<const Solver*> SolverRegistry::all() const {
+  std::lock_guard lock(mu_);
   std::vector<const Solver*> v;
   for (const auto& s : solvers_) v.push_back(s.get());
   std::sort(v.begin(), v.end(), [](const Solver* a, const Solver* b) { return a->info().name < b->info().name; });
   return v;
 }
 
-std::vector<const Solver*> SolverRegistry::match(const std::string& pattern) const {
+std::vector<SolverFamily> SolverRegistry::families() const {
+  std::lock_guard lock(mu_);
+  return families_;
+}
+
+std::vector<const Solver*> SolverRegistry::match(const std::string& pattern) {
+  std::lock_guard lock(mu_);
+  if (pattern.empty() || pattern.back() != '*') {
+    const Solver* s = resolve(pattern);
+    return s ? std::vector<const Solver*>{s} : std::vector<const Solver*>{};
+  }
   std::vector<const Solver*> v;
   for (const Solver* s : all()) {
     const std::string& n = s->info().name;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <armadillo>
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <string>
@@ -59,6 +60,15 @@ struct SolverInfo {
   KindSet kinds;            // which problem kinds it takes
   bool f32 = true;          // which working precisions it takes
   bool f64 = true;
+  // Where the solver comes from, for `condbench list solvers` and run.json:
+  // "built-in", "plugin /path/libmine.so (ABI 1)", "worker python3 my_worker.py", ...
+  std::string origin = "built-in";
+  // Code we do not control (plugins, native code behind workers): the runner runs it
+  // in a forked child by default, so a crash becomes a failed row, not a lost study.
+  bool isolate_by_default = false;
+  // The flop model's method class ("lu", "qr", ... see solvers/flops.hpp) for GFLOP/s;
+  // empty: derived from the name for built-in solvers, none otherwise.
+  std::string flop_method;
 };
 
 // What the solver reports about itself beyond x.
@@ -67,6 +77,11 @@ struct SolverFacts {
   bool fallback = false;        // it switched to another method (dsgesv fell back to f64 LU,
                                 // arma::solve returned its approximate SVD solution)
   std::string note;             // free text for what else happened (LAPACK ITER code, ...)
+  // Solver-specific facts with a name and a value (a JSON object, written compactly
+  // in results.csv's `facts` column): {"steps": 3, "gmres_iterations": 41,
+  // "stop": "converged"}, {"P": 1, "Q": 2, "nb": 64}, {"dgetrf_from": "/usr/lib/..."}.
+  // Keys are lower_snake_case; values are numbers, strings or booleans.
+  nlohmann::ordered_json extra = nlohmann::ordered_json::object();
 };
 
 struct Timing {

@@ -22,7 +22,4 @@ struct RunData {
 // come from another format version.
 RunData load_run(const std::string& dir);
 
-// Parses results.csv text (header line first); `where` names it in messages.
-std::vector<ResultRow> parse_results_csv(const std::string& text, const std::string& where);
-
 }  // namespace condbench

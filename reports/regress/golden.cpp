@@ -1,33 +1,15 @@
 #include "reports/regress/golden.hpp"
 
+#include "studies/runner/csv.hpp"
 #include "studies/runner/results.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
 
 namespace condbench::regress {
 namespace {
-
-// Splits one CSV line into raw cells, quotes kept, so the line can be joined back as is.
-std::vector<std::string> raw_cells(const std::string& line) {
-  std::vector<std::string> cells;
-  std::string cur;
-  bool quoted = false;
-  for (char c : line) {
-    if (c == '"') quoted = !quoted;
-    if (c == ',' && !quoted) {
-      cells.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  cells.push_back(cur);
-  return cells;
-}
 
 bool same_figure(double a, double b, double rel_tol) {
   if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
@@ -39,27 +21,24 @@ bool same_figure(double a, double b, double rel_tol) {
 
 const std::vector<std::string>& timing_columns() {
   static const std::vector<std::string> cols{"time_s",      "factor_s",   "solve_s",     "transfer_s",
-                                             "time_spread", "ref_time_s", "kappa_time_s"};
+                                             "time_spread", "gflops",     "ref_time_s", "kappa_time_s"};
   return cols;
 }
 
 std::string blank_timings(const std::string& text) {
-  std::istringstream in(text);
-  std::string line, out;
+  std::vector<csv::Record> records = csv::parse(text, "results.csv");
+  std::string out;
   std::vector<bool> blank;
-  bool header = true;
-  while (std::getline(in, line)) {
-    std::vector<std::string> cells = raw_cells(line);
-    if (header) {
+  for (std::size_t k = 0; k < records.size(); ++k) {
+    std::vector<std::string>& cells = records[k].fields;
+    if (k == 0) {
       for (const auto& c : cells)
         blank.push_back(std::find(timing_columns().begin(), timing_columns().end(), c) != timing_columns().end());
-      header = false;
     } else {
       for (std::size_t i = 0; i < cells.size() && i < blank.size(); ++i)
         if (blank[i]) cells[i].clear();
     }
-    for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + cells[i];
-    out += '\n';
+    out += csv::join(cells);
   }
   return out;
 }

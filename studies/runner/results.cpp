@@ -1,5 +1,6 @@
 #include "studies/runner/results.hpp"
 
+#include "studies/runner/csv.hpp"
 #include "studies/runner/input_error.hpp"
 
 #include <fmt/format.h>
@@ -14,21 +15,12 @@ namespace condbench {
 const std::vector<std::string>& result_columns() {
   static const std::vector<std::string> cols{
       "case_id", "generator", "problem", "kind", "m", "n", "seed", "precision", "solver", "status", "reason",
-      "kappa_nominal", "kappa", "kappa_certified", "forward_error", "forward_error_inf", "backward_error",
-      "componentwise_backward_error", "residual_ratio", "ls_residual_ratio", "error_vs_true", "residual_norm", "ref_error",
-      "ref_converged", "iterations", "fallback", "note", "time_s", "factor_s", "solve_s", "transfer_s", "time_spread",
-      "repetitions", "ref_time_s", "kappa_time_s"};
+      "kappa_nominal", "kappa", "kappa_certified", "kappa_method", "forward_error", "forward_error_inf",
+      "backward_error", "componentwise_backward_error", "residual_ratio", "ls_residual_ratio", "error_vs_true",
+      "residual_norm", "ref_error", "ref_converged", "ref_method", "iterations", "fallback", "note", "facts",
+      "time_s", "factor_s", "solve_s", "transfer_s", "time_spread", "repetitions", "gflops", "jobs", "ref_time_s",
+      "kappa_time_s"};
   return cols;
-}
-
-std::string csv_escape(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string o = "\"";
-  for (char c : s) {
-    if (c == '"') o += '"';
-    o += (c == '\n' || c == '\r') ? ' ' : c;
-  }
-  return o + "\"";
 }
 
 std::string format_double(double v) {
@@ -37,29 +29,150 @@ std::string format_double(double v) {
   return fmt::format("{:.17g}", v);
 }
 
-CsvWriter::CsvWriter(const std::string& path) : out_(path, std::ios::out | std::ios::trunc) {
+std::vector<std::string> row_fields(const ResultRow& r) {
+  auto d = format_double;
+  auto b = [](bool x) { return std::string(x ? "true" : "false"); };
+  auto i = [](auto x) { return std::to_string(x); };
+  return {r.case_id, r.generator, r.problem, r.kind, i(r.m), i(r.n), i(r.seed), r.precision, r.solver, r.status,
+          r.reason, d(r.kappa_nominal), d(r.kappa), b(r.kappa_certified), r.kappa_method, d(r.forward_error),
+          d(r.forward_error_inf), d(r.backward_error), d(r.componentwise_backward_error), d(r.residual_ratio),
+          d(r.ls_residual_ratio), d(r.error_vs_true), d(r.residual_norm), d(r.ref_error), b(r.ref_converged),
+          r.ref_method, i(r.iterations), b(r.fallback), r.note, r.facts, d(r.time_s), d(r.factor_s), d(r.solve_s),
+          d(r.transfer_s), d(r.time_spread), i(r.repetitions), d(r.gflops), i(r.jobs), d(r.ref_time_s),
+          d(r.kappa_time_s)};
+}
+
+std::string format_row(const ResultRow& r) { return csv::join(row_fields(r)); }
+
+namespace {
+
+double to_double(const std::string& s, const std::string& where, const std::string& col) {
+  if (s == "nan" || s == "NaN" || s.empty()) return std::nan("");
+  if (s == "inf" || s == "Infinity") return INFINITY;
+  if (s == "-inf" || s == "-Infinity") return -INFINITY;
+  try {
+    std::size_t used = 0;
+    double v = std::stod(s, &used);
+    if (used == s.size()) return v;
+  } catch (const std::exception&) {
+  }
+  throw InputError(where, fmt::format("column '{}': '{}' is not a number", col, s));
+}
+
+bool to_bool(const std::string& s, const std::string& where, const std::string& col) {
+  if (s == "true" || s == "True" || s == "1") return true;
+  if (s == "false" || s == "False" || s == "0" || s.empty()) return false;
+  throw InputError(where, fmt::format("column '{}': '{}' is not true or false", col, s));
+}
+
+// Columns of format 2 that format 1 files lack, and what they read as there.
+const std::map<std::string, std::string>& added_in_format_2() {
+  static const std::map<std::string, std::string> cols{
+      {"kappa_method", ""}, {"ref_method", ""}, {"facts", "{}"}, {"gflops", "nan"}, {"jobs", "1"}};
+  return cols;
+}
+
+}  // namespace
+
+std::vector<ResultRow> parse_results_csv(const std::string& text, const std::string& where) {
+  std::vector<csv::Record> records = csv::parse(text, where);
+  if (records.empty()) throw InputError(where, "empty results file (no header)");
+  const std::vector<std::string>& header = records[0].fields;
+  std::map<std::string, std::size_t> col;
+  for (std::size_t i = 0; i < header.size(); ++i) col[header[i]] = i;
+  for (const auto& c : result_columns()) {
+    if (col.count(c) || added_in_format_2().count(c)) continue;
+    std::string have;
+    for (const auto& h : header) have += (have.empty() ? "" : ", ") + fmt::format("'{}'", h);
+    throw InputError(where + ":1", fmt::format("not a condbench results file: column '{}' is missing; the "
+                                               "header has {} columns: {}",
+                                               c, header.size(), have));
+  }
+  std::vector<ResultRow> rows;
+  rows.reserve(records.size() - 1);
+  for (std::size_t k = 1; k < records.size(); ++k) {
+    const std::vector<std::string>& f = records[k].fields;
+    std::string at = fmt::format("{}:{}", where, records[k].line);
+    if (f.size() != header.size())
+      throw InputError(at, fmt::format("{} fields, expected {} as in the header (half-written or corrupt row)",
+                                       f.size(), header.size()));
+    auto s = [&](const char* name) -> const std::string& {
+      auto it = col.find(name);
+      return it == col.end() ? added_in_format_2().at(name) : f[it->second];
+    };
+    auto d = [&](const char* name) { return to_double(s(name), at, name); };
+    auto i = [&](const char* name) {
+      double v = d(name);
+      if (!std::isfinite(v) || v != std::floor(v))
+        throw InputError(at, fmt::format("column '{}': '{}' is not an integer", name, s(name)));
+      return static_cast<long long>(v);
+    };
+    auto b = [&](const char* name) { return to_bool(s(name), at, name); };
+    ResultRow r;
+    r.case_id = s("case_id");
+    r.generator = s("generator");
+    r.problem = s("problem");
+    r.kind = s("kind");
+    r.m = static_cast<int>(i("m"));
+    r.n = static_cast<int>(i("n"));
+    r.seed = static_cast<std::uint64_t>(i("seed"));
+    r.precision = s("precision");
+    r.solver = s("solver");
+    r.status = s("status");
+    if (r.status != "ok" && r.status != "failed" && r.status != "skipped")
+      throw InputError(at, fmt::format("column 'status': '{}' is not ok, failed or skipped", r.status));
+    r.reason = s("reason");
+    r.kappa_nominal = d("kappa_nominal");
+    r.kappa = d("kappa");
+    r.kappa_certified = b("kappa_certified");
+    r.kappa_method = s("kappa_method");
+    r.forward_error = d("forward_error");
+    r.forward_error_inf = d("forward_error_inf");
+    r.backward_error = d("backward_error");
+    r.componentwise_backward_error = d("componentwise_backward_error");
+    r.residual_ratio = d("residual_ratio");
+    r.ls_residual_ratio = d("ls_residual_ratio");
+    r.error_vs_true = d("error_vs_true");
+    r.residual_norm = d("residual_norm");
+    r.ref_error = d("ref_error");
+    r.ref_converged = b("ref_converged");
+    r.ref_method = s("ref_method");
+    r.iterations = static_cast<int>(i("iterations"));
+    r.fallback = b("fallback");
+    r.note = s("note");
+    r.facts = s("facts").empty() ? "{}" : s("facts");
+    r.time_s = d("time_s");
+    r.factor_s = d("factor_s");
+    r.solve_s = d("solve_s");
+    r.transfer_s = d("transfer_s");
+    r.time_spread = d("time_spread");
+    r.repetitions = static_cast<int>(i("repetitions"));
+    r.gflops = d("gflops");
+    r.jobs = static_cast<int>(i("jobs"));
+    r.ref_time_s = d("ref_time_s");
+    r.kappa_time_s = d("kappa_time_s");
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+CsvWriter::CsvWriter(const std::string& path, bool append)
+    : out_(path, std::ios::out | std::ios::binary | (append ? std::ios::app : std::ios::trunc)) {
   if (!out_) throw InputError(path, "cannot create results file");
-  const auto& cols = result_columns();
-  for (std::size_t i = 0; i < cols.size(); ++i) out_ << (i ? "," : "") << cols[i];
-  out_ << '\n';
+  if (!append) {
+    out_ << csv::join(result_columns());
+    out_.flush();
+  }
+}
+
+void CsvWriter::write(const ResultRow& r) { write_text(format_row(r)); }
+
+void CsvWriter::write_text(const std::string& lines) {
+  out_ << lines;
   out_.flush();
 }
 
-void CsvWriter::write(const ResultRow& r) {
-  auto d = format_double;
-  auto b = [](bool x) { return std::string(x ? "true" : "false"); };
-  std::vector<std::string> f{csv_escape(r.case_id), r.generator, r.problem, r.kind, std::to_string(r.m),
-                             std::to_string(r.n), std::to_string(r.seed), r.precision, r.solver, r.status,
-                             csv_escape(r.reason), d(r.kappa_nominal), d(r.kappa), b(r.kappa_certified),
-                             d(r.forward_error), d(r.forward_error_inf), d(r.backward_error),
-                             d(r.componentwise_backward_error), d(r.residual_ratio), d(r.ls_residual_ratio),
-                             d(r.error_vs_true), d(r.residual_norm), d(r.ref_error), b(r.ref_converged), std::to_string(r.iterations),
-                             b(r.fallback), csv_escape(r.note), d(r.time_s), d(r.factor_s), d(r.solve_s), d(r.transfer_s),
-                             d(r.time_spread), std::to_string(r.repetitions), d(r.ref_time_s), d(r.kappa_time_s)};
-  for (std::size_t i = 0; i < f.size(); ++i) out_ << (i ? "," : "") << f[i];
-  out_ << '\n';
-  out_.flush();
-}
+std::uint64_t CsvWriter::offset() { return static_cast<std::uint64_t>(out_.tellp()); }
 
 std::vector<SummaryLine> summarize(const std::vector<ResultRow>& rows) {
   std::map<std::pair<std::string, std::string>, std::vector<const ResultRow*>> groups;

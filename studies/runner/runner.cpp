@@ -1,5 +1,6 @@
 #include "studies/runner/runner.hpp"
 
+#include "solvers/flops.hpp"
 #include "studies/metrics/metrics.hpp"
 #include "studies/reference/reference.hpp"
 #include "studies/runner/context.hpp"
@@ -89,6 +90,7 @@ ResultRow base_row(const CaseContext& c) {
   r.kappa_nominal = p.kappa_nominal;
   r.kappa = c.kappa.kappa;
   r.kappa_certified = c.kappa.certified;
+  r.kappa_method = c.kappa.method;
   r.kappa_time_s = c.kappa.seconds;
   const double nan = std::nan("");
   r.forward_error = r.forward_error_inf = r.backward_error = r.componentwise_backward_error = nan;
@@ -96,6 +98,8 @@ ResultRow base_row(const CaseContext& c) {
   r.time_s = r.factor_s = r.solve_s = r.transfer_s = r.time_spread = nan;
   r.ref_error = c.reference.x.empty() ? nan : c.reference.ref_error;
   r.ref_converged = c.reference.converged;
+  r.ref_method = c.reference.method;
+  r.gflops = nan;
   r.ref_time_s = c.reference.seconds;
   return r;
 }
@@ -112,12 +116,12 @@ ResultRow run_solver(const Solver& s, const CaseContext& c, const arma::Mat<T>& 
   }
   SolveInput<T> in{A, b, c.problem.kind};
   SolveOutcome<T> out;
-  std::vector<double> times;
+  std::vector<Timing> times;
   try {
     for (int i = 0; i < study.warmup; ++i) s.solve(in);
     for (int i = 0; i < study.repetitions; ++i) {
       out = s.solve(in);
-      times.push_back(out.timing.total_s());
+      times.push_back(out.timing);
       if (out.status != Status::ok) break;
     }
   } catch (const std::exception& e) {
@@ -128,19 +132,25 @@ ResultRow run_solver(const Solver& s, const CaseContext& c, const arma::Mat<T>& 
   row.iterations = out.facts.iterations;
   row.fallback = out.facts.fallback;
   row.note = out.facts.note;
+  row.facts = out.facts.extra.is_object() ? out.facts.extra.dump() : "{}";
   // The solver still runs without a reference (an exactly singular matrix must get a
   // clean status from every solver); its forward errors are then NaN and the note says why.
   if (!c.reference_failure.empty()) row.note += (row.note.empty() ? "" : "; ") + c.reference_failure;
   if (!times.empty()) {
-    std::vector<double> sorted = times;
-    std::sort(sorted.begin(), sorted.end());
-    std::size_t k = sorted.size();
-    row.time_s = k % 2 ? sorted[k / 2] : 0.5 * (sorted[k / 2 - 1] + sorted[k / 2]);
-    row.time_spread = row.time_s > 0 ? (sorted.back() - sorted.front()) / row.time_s : 0;
-    row.factor_s = out.timing.factor_s;
-    row.solve_s = out.timing.solve_s;
-    row.transfer_s = out.timing.transfer_s;
+    // The median repetition (the lower one of an even count), with its own phases, so
+    // that time_s = factor_s + solve_s + transfer_s holds on every row.
+    std::vector<Timing> sorted = times;
+    std::sort(sorted.begin(), sorted.end(), [](const Timing& x, const Timing& y) { return x.total_s() < y.total_s(); });
+    const Timing& med = sorted[(sorted.size() - 1) / 2];
+    row.time_s = med.total_s();
+    row.time_spread = row.time_s > 0 ? (sorted.back().total_s() - sorted.front().total_s()) / row.time_s : 0;
+    row.factor_s = med.factor_s;
+    row.solve_s = med.solve_s;
+    row.transfer_s = med.transfer_s;
     row.repetitions = static_cast<int>(times.size());
+    const std::string& method = s.info().flop_method.empty() ? flop_method_of(row.solver) : s.info().flop_method;
+    const double device_s = med.factor_s + med.solve_s;
+    if (out.status == Status::ok && device_s > 0) row.gflops = method_flops(method, row.m, row.n) / device_s * 1e-9;
   }
   if (out.status == Status::ok) {
     Metrics m = compute_metrics(c.stored.A, c.stored.b, arma::conv_to<arma::vec>::from(out.x), c.reference,

@@ -132,7 +132,12 @@ void parse_header(const toml::table& doc, const std::string& path, Study& s) {
   std::string swhere = at(path, solvers->source());
   std::set<std::string> seen;
   for (const std::string& pat : strings_of(*solvers, swhere, "solvers")) {
-    auto hits = SolverRegistry::instance().match(pat);
+    std::vector<const Solver*> hits;
+    try {
+      hits = SolverRegistry::instance().match(pat);
+    } catch (const std::invalid_argument& e) {
+      throw InputError(swhere, fmt::format("solver '{}': {}", pat, e.what()));
+    }
     if (hits.empty())
       throw InputError(swhere, fmt::format("unknown solver '{}' (known: {}; or 'backend.*', '*')", pat,
                                            join(SolverRegistry::instance().names())));
