@@ -3,13 +3,16 @@
 #include "solvers/registry.hpp"
 #include "studies/generators/generator.hpp"
 #include "studies/runner/input_error.hpp"
+#include "studies/runner/skips.hpp"
 #include "studies/runner/study.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <set>
 
 namespace condbench::cli {
 namespace {
@@ -24,12 +27,22 @@ std::string kinds_of(const SolverInfo& i) {
 void list_solvers() {
   std::size_t w = 6;
   for (const Solver* s : SolverRegistry::instance().all()) w = std::max(w, s->info().name.size());
-  fmt::print("{:<{}} {:<44} {:<8} {}\n", "solver", w, "problem kinds", "precis.", "method");
+  fmt::print("{:<{}} {:<4} {:<44} {:<8} {}\n", "solver", w, "here", "problem kinds", "precis.", "method");
+  // reason -> the solvers it keeps from running here, listed once under the table
+  std::map<std::string, std::set<std::string>> unavailable;
   for (const Solver* s : SolverRegistry::instance().all()) {
     const auto& i = s->info();
     std::string prec = std::string(i.f32 ? "f32" : "") + (i.f32 && i.f64 ? "," : "") + (i.f64 ? "f64" : "");
-    fmt::print("{:<{}} {:<44} {:<8} {}\n", i.name, w, kinds_of(i), prec, i.description);
-    if (std::string u = s->unavailable_reason(); !u.empty()) fmt::print("{:<{}} unavailable here: {}\n", "", w, u);
+    std::string u = s->unavailable_reason();
+    if (!u.empty()) unavailable[u].insert(i.name);
+    fmt::print("{:<{}} {:<4} {:<44} {:<8} {}\n", i.name, w, u.empty() ? "yes" : "no", kinds_of(i), prec,
+               i.description);
+  }
+  for (const auto& [why, names] : unavailable) {
+    nlohmann::ordered_json groups = nlohmann::ordered_json::array();
+    for (const auto& n : names) groups.push_back({{"solver", n}, {"reason", n + ": " + why}, {"rows", 0}});
+    for (const auto& line : skip_lines({{"groups", groups}}))
+      fmt::print("\nunavailable here: {}: {}\n", line.solvers, why);
   }
 }
 

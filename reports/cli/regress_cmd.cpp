@@ -66,6 +66,7 @@ int run(const RegressArgs& a) {
 
   regress::RegressOptions opt;
   opt.allow_missing = a.allow_missing;
+  regress::add_skips(opt, run.meta, run.rows);
   regress::RegressReport rep = regress::compare(base, regress::summarize_groups(run.rows), opt);
   const auto& ctx = base.context;
   fmt::print("baseline {} (study '{}', seeds {}, {} {} on {}) against run {} (seeds {})\n", a.baseline, base_study,

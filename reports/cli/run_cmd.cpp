@@ -3,7 +3,9 @@
 #include "reports/report/report.hpp"
 #include "studies/runner/context.hpp"
 #include "studies/runner/input_error.hpp"
+#include "studies/runner/run_folder.hpp"
 #include "studies/runner/runner.hpp"
+#include "studies/runner/skips.hpp"
 #include "studies/runner/study.hpp"
 
 #include <fmt/format.h>
@@ -33,6 +35,14 @@ int run(RunArgs& a) {
   fmt::print("{}", format_time_exponents(fit_time_exponents(r.rows)));
   fmt::print("\n{} rows in {:.1f} s: {}/results.csv, {}/run.json\n", r.rows.size(), r.seconds, a.opt.out_dir,
              a.opt.out_dir);
+  if (r.crashes || r.timeouts)
+    fmt::print("{} solver rows crashed and {} timed out in their isolated process (failed rows, reason says which)\n",
+               r.crashes, r.timeouts);
+  if (r.skipped_rows > 0) {
+    nlohmann::ordered_json meta = read_run_json(a.opt.out_dir, "reading the run back");
+    fmt::print("not run ({} solver x case x precision combinations; run.json \"skipped\", --keep-skipped for rows):\n{}",
+               r.skipped_rows, format_skip_lines(skip_lines(meta["skipped"])));
+  }
   if (!a.no_report) {
     // An interrupted run gets its report too: the rows so far are worth a look.
     try {
@@ -44,7 +54,10 @@ int run(RunArgs& a) {
     }
   }
   if (r.interrupted) {
-    fmt::print(stderr, "interrupted: the rows computed so far are in {}/results.csv\n", a.opt.out_dir);
+    fmt::print(stderr,
+               "interrupted: the rows computed so far are in {0}/results.csv; continue with\n  condbench run {1} --out "
+               "{0} --resume\n",
+               a.opt.out_dir, a.study);
     return 130;
   }
   return 0;
@@ -56,6 +69,24 @@ Command make(CLI::App& app) {
   sub->add_option("study", a->study, "study file (TOML), e.g. studies/quick.toml")->required();
   sub->add_option("-o,--out", a->opt.out_dir, "output folder (created; must be empty unless --force)")->required();
   sub->add_flag("-f,--force", a->opt.force, "replace the results in an existing output folder");
+  sub->add_flag("--resume", a->opt.resume,
+                "continue an interrupted or killed run in --out: same study, solvers, commit and filters; runs only "
+                "the cases not yet complete");
+  sub->add_option("-j,--jobs", a->opt.jobs,
+                  "cases at once, in forked processes with one BLAS thread each (default: the study's 'jobs', 1); "
+                  "rows record it in the 'jobs' column");
+  sub->add_flag("--isolate", a->opt.isolate,
+                "run cases in forked processes: a solver that crashes or hangs becomes a failed row and the study "
+                "goes on (always on for plugin solvers)");
+  sub->add_option("--time-limit", a->opt.time_limit_s,
+                  "seconds per solver row in isolated runs before it is killed and recorded as a timeout (default: "
+                  "the study's 'time_limit', 3600; 0: none)");
+  sub->add_option("--shard", a->opt.shard,
+                  "I/N: run every N-th case starting at the I-th (default from SLURM_ARRAY_TASK_ID/COUNT in a Slurm "
+                  "job array); join the shards with condbench merge");
+  sub->add_flag("--keep-skipped", a->opt.keep_skipped,
+                "write a 'skipped' row for every solver that does not take a case (default: counted in run.json and "
+                "the report)");
   sub->add_option("-t,--threads", a->opt.threads, "BLAS threads (default: OpenBLAS's own default); recorded");
   sub->add_option("--case", a->opt.case_filter, "run only the case with this id (reproduce one row)");
   sub->add_option("--solver", a->opt.solver_filter, "run only solvers matching NAME or backend.*");

@@ -29,11 +29,21 @@ Check error_check(const char* measure, const LogStat& base, const LogStat& now, 
   return c;
 }
 
-Check status_check(const GroupSummary& b, const GroupSummary* g, const Spread& pooled, const ToleranceModel& t) {
+Check status_check(const GroupSummary& b, const GroupSummary* g, const Spread& pooled, const ToleranceModel& t,
+                   const RegressOptions& opt) {
   Check c;
   c.measure = "status";
   c.baseline = status_text(b.ok, b.failed);
   if (!g) {
+    if (auto fk = opt.family_kind.find(b.key.family); fk != opt.family_kind.end()) {
+      auto sk = opt.skipped.find({b.key.solver, b.key.precision, fk->second});
+      if (sk != opt.skipped.end()) {
+        c.now = "skipped";
+        c.note = sk->second;
+        c.verdict = Verdict::fail;
+        return c;
+      }
+    }
     c.now = "not in this run";
     c.verdict = Verdict::missing;
     return c;
@@ -75,7 +85,7 @@ GroupResult compare_group(const Baseline& base, const GroupSummary& b, const Gro
   const ToleranceModel& t = base.tolerance;
   auto it = base.spread.find(spread_key(b.key.solver, b.key.precision));
   Spread pooled = it == base.spread.end() ? Spread{} : it->second;
-  r.checks.push_back(status_check(b, g, pooled, t));
+  r.checks.push_back(status_check(b, g, pooled, t, opt));
   if (r.checks.back().verdict == Verdict::missing && !opt.allow_missing) r.checks.back().verdict = Verdict::fail;
   bool saturated = b.max_forward_error >= t.saturation;
   if (g && b.ok > 0 && g->ok > 0 && !saturated) {
@@ -89,6 +99,13 @@ GroupResult compare_group(const Baseline& base, const GroupSummary& b, const Gro
 }
 
 }  // namespace
+
+void add_skips(RegressOptions& opt, const nlohmann::ordered_json& run_json, const std::vector<ResultRow>& rows) {
+  for (const auto& g : run_json.value("skipped", nlohmann::ordered_json::object())
+                           .value("groups", nlohmann::ordered_json::array()))
+    opt.skipped[{g.value("solver", ""), g.value("precision", ""), g.value("kind", "")}] = g.value("reason", "");
+  for (const ResultRow& r : rows) opt.family_kind.emplace(family_of(r.case_id), r.kind);
+}
 
 const char* to_string(Verdict v) {
   switch (v) {

@@ -6,7 +6,10 @@
 #include "reports/regress/baseline.hpp"
 #include "reports/regress/groups.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <map>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -32,7 +35,16 @@ struct GroupResult {
 
 struct RegressOptions {
   bool allow_missing = false;  // a group of the baseline absent from the run is reported, not failed
+  // What the run did not run and why (run.json "skipped": solver x precision x problem
+  // kind -> reason), and the problem kind of each family in the run: a baseline group
+  // absent from the run because its solver was skipped there is "skipped: reason", a
+  // FAIL when it ran in the baseline, not MISSING.
+  std::map<std::tuple<std::string, std::string, std::string>, std::string> skipped;
+  std::map<std::string, std::string> family_kind;
 };
+
+// RegressOptions::skipped and family_kind from a run's run.json and rows.
+void add_skips(RegressOptions& opt, const nlohmann::ordered_json& run_json, const std::vector<ResultRow>& rows);
 
 struct RegressReport {
   std::vector<GroupResult> groups;  // baseline groups first (key order), then new ones

@@ -1,10 +1,12 @@
 #include "studies/runner/runner.hpp"
 
-#include "solvers/flops.hpp"
-#include "studies/metrics/metrics.hpp"
-#include "studies/reference/reference.hpp"
+#include "studies/execution/executor.hpp"
+#include "studies/execution/results_file.hpp"
+#include "studies/execution/shard.hpp"
 #include "studies/runner/context.hpp"
 #include "studies/runner/input_error.hpp"
+#include "studies/runner/run_folder.hpp"
+#include "studies/runner/solve_task.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -12,11 +14,12 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cmath>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
-#include <optional>
+#include <map>
+#include <sstream>
 
 namespace condbench {
 namespace fs = std::filesystem;
@@ -43,9 +46,11 @@ void prepare_out_dir(const RunOptions& opt) {
   if (fs::exists(dir, ec)) {
     if (!fs::is_directory(dir, ec)) throw InputError(opt.out_dir, "exists and is not a folder");
     if (!fs::is_empty(dir, ec) && !opt.force)
-      throw InputError(opt.out_dir, "output folder exists and is not empty; pass --force to replace its results");
+      throw InputError(opt.out_dir, "output folder exists and is not empty; pass --force to replace its results, "
+                                    "or --resume to continue an interrupted run");
     if (opt.force) {
-      for (const char* f : {"results.csv", "run.json", "report.html", "summary.md"}) fs::remove(dir / f, ec);
+      for (const char* f : {"results.csv", "journal.jsonl", "run.json", "report.html", "summary.md", "compare.html"})
+        fs::remove(dir / f, ec);
       fs::remove_all(dir / "figures", ec);
     }
   }
@@ -53,169 +58,13 @@ void prepare_out_dir(const RunOptions& opt) {
   if (ec) throw InputError(opt.out_dir, "cannot create output folder: " + ec.message());
 }
 
-// The stored problem of one precision, widened back to double (exact).
-struct Stored {
-  arma::mat A;
-  arma::vec b;
-};
-
-template <class T>
-Stored store(const Problem& p, arma::Mat<T>& A, arma::Col<T>& b) {
-  A = arma::conv_to<arma::Mat<T>>::from(p.A);
-  b = arma::conv_to<arma::Col<T>>::from(p.b);
-  return Stored{arma::conv_to<arma::mat>::from(A), arma::conv_to<arma::vec>::from(b)};
+std::vector<std::string> names_of(const std::vector<const Solver*>& solvers) {
+  std::vector<std::string> v;
+  for (const Solver* s : solvers) v.push_back(s->info().name);
+  return v;
 }
 
-struct CaseContext {
-  const Problem& problem;
-  Precision precision;
-  const Stored& stored;
-  const ref::KappaResult& kappa;
-  const ref::ReferenceSolution& reference;  // empty x when it could not be computed
-  const MatrixFacts& facts;
-  std::string reference_failure;            // why there is no (converged) reference
-};
-
-ResultRow base_row(const CaseContext& c) {
-  ResultRow r;
-  const Problem& p = c.problem;
-  r.case_id = p.case_id;
-  r.generator = p.generator;
-  r.problem = p.name;
-  r.kind = to_string(p.kind);
-  r.m = static_cast<int>(p.A.n_rows);
-  r.n = static_cast<int>(p.A.n_cols);
-  r.seed = p.seed;
-  r.precision = to_string(c.precision);
-  r.kappa_nominal = p.kappa_nominal;
-  r.kappa = c.kappa.kappa;
-  r.kappa_certified = c.kappa.certified;
-  r.kappa_method = c.kappa.method;
-  r.kappa_time_s = c.kappa.seconds;
-  const double nan = std::nan("");
-  r.forward_error = r.forward_error_inf = r.backward_error = r.componentwise_backward_error = nan;
-  r.residual_ratio = r.ls_residual_ratio = r.error_vs_true = r.residual_norm = nan;
-  r.time_s = r.factor_s = r.solve_s = r.transfer_s = r.time_spread = nan;
-  r.ref_error = c.reference.x.empty() ? nan : c.reference.ref_error;
-  r.ref_converged = c.reference.converged;
-  r.ref_method = c.reference.method;
-  r.gflops = nan;
-  r.ref_time_s = c.reference.seconds;
-  return r;
-}
-
-template <class T>
-ResultRow run_solver(const Solver& s, const CaseContext& c, const arma::Mat<T>& A, const arma::Col<T>& b,
-                     const Study& study) {
-  ResultRow row = base_row(c);
-  row.solver = s.info().name;
-  if (std::string why = s.why_not(c.problem.kind, c.precision); !why.empty()) {
-    row.status = "skipped";
-    row.reason = why;
-    return row;
-  }
-  SolveInput<T> in{A, b, c.problem.kind};
-  SolveOutcome<T> out;
-  std::vector<Timing> times;
-  try {
-    for (int i = 0; i < study.warmup; ++i) s.solve(in);
-    for (int i = 0; i < study.repetitions; ++i) {
-      out = s.solve(in);
-      times.push_back(out.timing);
-      if (out.status != Status::ok) break;
-    }
-  } catch (const std::exception& e) {
-    out = SolveOutcome<T>::failure(std::string("exception: ") + e.what());
-  }
-  row.status = to_string(out.status);
-  row.reason = out.reason;
-  row.iterations = out.facts.iterations;
-  row.fallback = out.facts.fallback;
-  row.note = out.facts.note;
-  row.facts = out.facts.extra.is_object() ? out.facts.extra.dump() : "{}";
-  // The solver still runs without a reference (an exactly singular matrix must get a
-  // clean status from every solver); its forward errors are then NaN and the note says why.
-  if (!c.reference_failure.empty()) row.note += (row.note.empty() ? "" : "; ") + c.reference_failure;
-  if (!times.empty()) {
-    // The median repetition (the lower one of an even count), with its own phases, so
-    // that time_s = factor_s + solve_s + transfer_s holds on every row.
-    std::vector<Timing> sorted = times;
-    std::sort(sorted.begin(), sorted.end(), [](const Timing& x, const Timing& y) { return x.total_s() < y.total_s(); });
-    const Timing& med = sorted[(sorted.size() - 1) / 2];
-    row.time_s = med.total_s();
-    row.time_spread = row.time_s > 0 ? (sorted.back().total_s() - sorted.front().total_s()) / row.time_s : 0;
-    row.factor_s = med.factor_s;
-    row.solve_s = med.solve_s;
-    row.transfer_s = med.transfer_s;
-    row.repetitions = static_cast<int>(times.size());
-    const std::string& method = s.info().flop_method.empty() ? flop_method_of(row.solver) : s.info().flop_method;
-    const double device_s = med.factor_s + med.solve_s;
-    if (out.status == Status::ok && device_s > 0) row.gflops = method_flops(method, row.m, row.n) / device_s * 1e-9;
-  }
-  if (out.status == Status::ok) {
-    Metrics m = compute_metrics(c.stored.A, c.stored.b, arma::conv_to<arma::vec>::from(out.x), c.reference,
-                                c.problem.kind, unit_roundoff(c.precision), c.problem.x_true, &c.facts);
-    row.forward_error = m.forward_error;
-    row.forward_error_inf = m.forward_error_inf;
-    row.backward_error = m.backward_error;
-    row.componentwise_backward_error = m.componentwise_backward_error;
-    row.residual_ratio = m.residual_ratio;
-    row.ls_residual_ratio = m.ls_residual_ratio;
-    row.error_vs_true = m.error_vs_true;
-    row.residual_norm = m.residual_norm;
-  }
-  return row;
-}
-
-template <class T>
-void run_precision(const Problem& p, Precision prec, const std::vector<const Solver*>& solvers, const Study& study,
-                   CsvWriter& csv, std::vector<ResultRow>& rows) {
-  arma::Mat<T> A;
-  arma::Col<T> b;
-  Stored stored = store<T>(p, A, b);
-  ref::KappaResult kappa;
-  ref::ReferenceSolution reference;
-  MatrixFacts facts;
-  std::string failure;
-  if (!stored.A.is_finite() || !stored.b.is_finite()) {
-    failure = fmt::format("no reference: the problem does not fit in {} (A or b overflows to Inf when stored)",
-                          to_string(prec));
-  } else {
-    try {
-      kappa = ref::measure_kappa(stored.A, p.kind);
-      reference = ref::reference_solution(stored.A, stored.b, p.kind, 1e-6 * unit_roundoff(prec), kappa.kappa);
-      if (!reference.converged)
-        failure = fmt::format("reference not converged (ref_error {:.2g}){}", reference.ref_error,
-                              reference.note.empty() ? "" : ": " + reference.note);
-      facts = stored.A.n_rows > stored.A.n_cols ? matrix_facts(stored.A) : MatrixFacts{};
-      facts.norm1 = arma::norm(stored.A, 1);
-      facts.norm_f = arma::norm(stored.A, "fro");
-      if (stored.A.n_rows <= stored.A.n_cols) facts.norm2 = kappa.sigma_max;  // dgesvd's, already computed
-    } catch (const std::exception& e) {
-      failure = std::string("no reference: ") + e.what();
-      reference = ref::ReferenceSolution{};
-      facts = matrix_facts(stored.A);
-    }
-  }
-  CaseContext c{p, prec, stored, kappa, reference, facts, failure};
-  for (const Solver* s : solvers) {
-    if (g_interrupted) return;
-    rows.push_back(run_solver<T>(*s, c, A, b, study));
-    csv.write(rows.back());
-  }
-}
-
-void write_json(const fs::path& path, const nlohmann::ordered_json& j) {
-  fs::path tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << j.dump(2) << '\n';
-  }
-  fs::rename(tmp, path);
-}
-
-nlohmann::ordered_json study_json(const Study& s) {
+nlohmann::ordered_json study_json(const Study& s, const std::vector<const Solver*>& solvers) {
   nlohmann::ordered_json j;
   j["path"] = s.path;
   j["name"] = s.name;
@@ -225,6 +74,7 @@ nlohmann::ordered_json study_json(const Study& s) {
   for (auto p : s.precisions) precs.push_back(to_string(p));
   j["precisions"] = precs;
   j["solvers"] = s.solver_patterns;
+  j["solver_names"] = names_of(solvers);
   j["repetitions"] = s.repetitions;
   j["warmup"] = s.warmup;
   j["threads"] = s.threads;
@@ -250,6 +100,47 @@ std::vector<std::pair<const ProblemSpec*, std::uint64_t>> select_cases_impl(cons
   return out;
 }
 
+// What a resumed run must share with the run it continues.
+void check_resumable(const nlohmann::ordered_json& old, const nlohmann::ordered_json& now, const std::string& dir) {
+  auto differ = [&](const char* what, const nlohmann::ordered_json& a, const nlohmann::ordered_json& b) {
+    if (a != b)
+      throw InputError(dir, fmt::format("cannot resume: the {} differs from the interrupted run's ({} there, {} now); "
+                                        "start a new run (--force) or rerun with the same {}",
+                                        what, a.dump().substr(0, 200), b.dump().substr(0, 200), what));
+  };
+  const auto& os = old.at("study");
+  const auto& ns = now.at("study");
+  differ("study text", os.value("text", ""), ns.value("text", ""));
+  differ("solver list", os.value("solver_names", nlohmann::ordered_json()), ns.value("solver_names", nlohmann::ordered_json()));
+  differ("condbench commit", old.at("context").value("git_commit", ""), now.at("context").value("git_commit", ""));
+  differ("filters (--case/--solver/--precision)", old.value("filters", nlohmann::ordered_json()),
+         now.value("filters", nlohmann::ordered_json()));
+  differ("shard", old.at("execution").value("shard", nlohmann::ordered_json()),
+         now.at("execution").value("shard", nlohmann::ordered_json()));
+  differ("skipped-rows setting", old.at("execution").value("skipped_rows", false),
+         now.at("execution").value("skipped_rows", false));
+}
+
+// run.json "skipped": what did not run and why, per solver x precision x problem
+// kind, from the journal's tallies (so a resumed run counts its earlier sessions).
+nlohmann::ordered_json skipped_json(const std::map<std::string, int>& tallies, std::size_t& total) {
+  total = 0;
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const auto& [key, count] : tallies) {
+    SkipKey k = SkipKey::decode(key);
+    std::string reason = "unknown solver";
+    Precision p;
+    ProblemKind kind;
+    if (const Solver* s = SolverRegistry::instance().find(k.solver);
+        s && parse_precision(k.precision, p) && parse_problem_kind(k.kind, kind))
+      reason = s->why_not(kind, p);
+    list.push_back(
+        {{"solver", k.solver}, {"precision", k.precision}, {"kind", k.kind}, {"reason", reason}, {"rows", count}});
+    total += static_cast<std::size_t>(count);
+  }
+  return {{"rows", total}, {"groups", list}};
+}
+
 }  // namespace
 
 std::vector<std::pair<const ProblemSpec*, std::uint64_t>> select_cases(const Study& study, const std::string& case_id) {
@@ -261,27 +152,53 @@ void install_interrupt_handler() {
   std::signal(SIGTERM, on_signal);
 }
 
+const std::atomic<bool>& interrupt_flag() { return g_interrupted; }
+
 RunResult run_study(const Study& study, const RunOptions& opt) {
   std::vector<const Solver*> solvers = study.solvers;
   if (!opt.solver_filter.empty()) {
-    auto keep = SolverRegistry::instance().match(opt.solver_filter);
+    std::vector<const Solver*> keep;
+    try {
+      keep = SolverRegistry::instance().match(opt.solver_filter);
+    } catch (const std::invalid_argument& e) {
+      throw InputError("--solver", e.what());
+    }
     std::erase_if(solvers, [&](const Solver* s) { return std::find(keep.begin(), keep.end(), s) == keep.end(); });
     if (solvers.empty()) throw InputError("--solver", "'" + opt.solver_filter + "' matches no solver of the study");
   }
   std::vector<Precision> precisions = study.precisions;
   if (!opt.precision_filter.empty()) {
     Precision p;
-    if (!parse_precision(opt.precision_filter, p)) throw InputError("--precision", "unknown precision '" +
-                                                                                      opt.precision_filter + "'");
+    if (!parse_precision(opt.precision_filter, p))
+      throw InputError("--precision", "unknown precision '" + opt.precision_filter + "'");
     std::erase_if(precisions, [&](Precision q) { return q != p; });
     if (precisions.empty()) throw InputError("--precision", "the study does not run " + opt.precision_filter);
   }
   if (opt.threads < 0) throw InputError("--threads", "must be >= 0");
-  std::vector<std::pair<const ProblemSpec*, std::uint64_t>> cases = select_cases(study, opt.case_filter);
-  prepare_out_dir(opt);
+  if (opt.jobs < 0) throw InputError("--jobs", "must be >= 1");
+  if (opt.resume && opt.force) throw InputError("--resume", "--resume continues a run, --force replaces it: not both");
+
+  exec::Shard shard;
+  if (!opt.shard.empty())
+    shard = exec::parse_shard(opt.shard, "--shard");
+  else if (auto s = exec::shard_from_slurm())
+    shard = *s;
+  std::vector<std::pair<const ProblemSpec*, std::uint64_t>> all_cases = select_cases(study, opt.case_filter);
+  const std::vector<std::size_t> planned = exec::shard_cases(all_cases.size(), shard);
+
+  const int jobs = opt.jobs > 0 ? opt.jobs : study.jobs;
+  bool isolate = opt.isolate || study.isolate;
+  std::vector<std::string> isolated_by_solver;
+  for (const Solver* s : solvers)
+    if (s->info().isolate_by_default) isolated_by_solver.push_back(s->info().name);
+  isolate = isolate || !isolated_by_solver.empty();
+  const double time_limit = opt.time_limit_s >= 0 ? opt.time_limit_s : study.time_limit_s;
+  const bool keep_skipped = opt.keep_skipped || study.skipped_rows;
   // Pinned for the whole run and recorded: OpenBLAS switches between one thread and
-  // all of them around m*n = 10,000, which would otherwise bend timing curves.
+  // all of them around m*n = 10,000, which would otherwise bend timing curves. Cases
+  // running side by side get one thread each.
   int threads = opt.threads > 0 ? opt.threads : study.threads;
+  if (jobs > 1) threads = 1;
   if (threads > 0) set_blas_threads(threads);
 
   fs::path dir(opt.out_dir);
@@ -292,49 +209,96 @@ RunResult run_study(const Study& study, const RunOptions& opt) {
   meta["start_time"] = now_iso8601();
   meta["end_time"] = nullptr;
   meta["context"] = run_context();
-  meta["study"] = study_json(study);
-  write_json(dir / "run.json", meta);
+  meta["study"] = study_json(study, solvers);
+  meta["filters"] = {{"case", opt.case_filter}, {"solver", opt.solver_filter}, {"precision", opt.precision_filter}};
+  nlohmann::ordered_json execution;
+  execution["jobs"] = jobs;
+  execution["isolate"] = isolate;
+  if (!isolated_by_solver.empty()) execution["isolated_because"] = isolated_by_solver;
+  execution["time_limit_s"] = time_limit;
+  execution["skipped_rows"] = keep_skipped;
+  execution["shard"] = shard.whole() ? nlohmann::ordered_json(nullptr)
+                                     : nlohmann::ordered_json{{"index", shard.index}, {"count", shard.count}};
+  execution["cases_planned"] = planned.size();
+  meta["execution"] = execution;
 
-  CsvWriter csv((dir / "results.csv").string());
+  nlohmann::ordered_json resumptions = nlohmann::ordered_json::array();
+  if (opt.resume) {
+    nlohmann::ordered_json old = read_run_json(opt.out_dir, "cannot resume");
+    check_resumable(old, meta, opt.out_dir);
+    meta["start_time"] = old.value("start_time", meta["start_time"]);
+    resumptions = old.value("resumptions", resumptions);
+  } else {
+    prepare_out_dir(opt);
+  }
+
+  SolveTaskOptions topt;
+  topt.solvers = solvers;
+  topt.precisions = precisions;
+  topt.keep_skipped_rows = keep_skipped;
+  topt.jobs = jobs;
+  SolveTask task(study, all_cases, topt);
+  exec::ResultsFile results(dir, task.header(), opt.resume);
+  std::vector<std::size_t> todo;
+  for (std::size_t c : planned)
+    if (!results.done().count(c)) todo.push_back(c);
+  if (opt.resume)
+    resumptions.push_back({{"time", now_iso8601()},
+                           {"command", opt.command_line},
+                           {"cases_done", results.done().size()},
+                           {"cases_left", todo.size()}});
+  if (!resumptions.empty()) meta["resumptions"] = resumptions;
+  write_run_json(dir, meta);
+
   RunResult result;
   auto t0 = std::chrono::steady_clock::now();
-  const std::size_t total = cases.size() * precisions.size();
-  std::size_t done = 0;
-  bool tty = isatty(STDERR_FILENO);
-  for (const auto& [spec, seed] : cases) {
-    {
-      if (g_interrupted) break;
-      Problem p = spec->generator->generate(spec->params, spec->m, spec->n, seed);
-      for (Precision prec : precisions) {
-        if (g_interrupted) break;
-        if (prec == Precision::f32)
-          run_precision<float>(p, prec, solvers, study, csv, result.rows);
-        else
-          run_precision<double>(p, prec, solvers, study, csv, result.rows);
-        ++done;
-        if (opt.progress) {
-          double el = seconds_since(t0);
-          double eta = el / static_cast<double>(done) * static_cast<double>(total - done);
-          std::string line = fmt::format("[{:>5}/{}] {:3.0f}%  elapsed {}  ETA {}  {} {}", done, total,
-                                         100.0 * done / total, format_duration(el), format_duration(eta),
-                                         to_string(prec), p.case_id);
-          if (tty)
-            fmt::print(stderr, "\r{:<140.140}", line);
-          else
-            fmt::print(stderr, "{}\n", line);
-        }
-      }
-    }
+  const bool tty = isatty(STDERR_FILENO);
+  exec::ExecOptions eopt;
+  eopt.jobs = jobs;
+  eopt.isolate = isolate;
+  eopt.time_limit_s = time_limit;
+  eopt.interrupted = &g_interrupted;
+  if (opt.progress)
+    eopt.progress = [&](std::size_t done, std::size_t total, std::size_t c) {
+      double el = seconds_since(t0);
+      double eta = el / static_cast<double>(done) * static_cast<double>(total - done);
+      const auto& [spec, seed] = task.case_at(c);
+      std::string line = fmt::format("[{:>5}/{}] {:3.0f}%  elapsed {}  ETA {}  {}:{}x{}:s{}", done, total,
+                                     100.0 * static_cast<double>(done) / static_cast<double>(total),
+                                     format_duration(el), format_duration(eta), spec->generator->info().name,
+                                     spec->m, spec->n, seed);
+      if (tty)
+        fmt::print(stderr, "\r{:<140.140}", line);
+      else
+        fmt::print(stderr, "{}\n", line);
+    };
+  exec::ExecStats stats;
+  try {
+    stats = exec::execute(task, todo, results, eopt);
+  } catch (const std::exception& e) {
+    meta["status"] = "failed";
+    meta["error"] = e.what();
+    meta["end_time"] = now_iso8601();
+    write_run_json(dir, meta);
+    throw;
   }
-  if (opt.progress && tty) fmt::print(stderr, "\n");
-  result.interrupted = g_interrupted;
+  if (opt.progress && tty && !todo.empty()) fmt::print(stderr, "\n");
+  result.interrupted = stats.interrupted;
+  result.crashes = stats.crashes;
+  result.timeouts = stats.timeouts;
   result.seconds = seconds_since(t0);
+  if (!result.interrupted) results.sort_by_case();
 
+  result.rows = read_results(dir);
   int ok = 0, failed = 0, skipped = 0;
   for (const auto& r : result.rows) (r.status == "ok" ? ok : r.status == "failed" ? failed : skipped)++;
   meta["status"] = result.interrupted ? "interrupted" : "complete";
   meta["end_time"] = now_iso8601();
   meta["seconds"] = result.seconds;
+  meta["execution"]["crashes"] = stats.crashes;
+  meta["execution"]["timeouts"] = stats.timeouts;
+  meta["execution"]["cases_done"] = results.done().size();
+  meta["skipped"] = skipped_json(results.tallies(), result.skipped_rows);
   meta["rows"] = {{"total", result.rows.size()}, {"ok", ok}, {"failed", failed}, {"skipped", skipped}};
   meta["context"]["blas_threads"] = blas_threads();
   nlohmann::ordered_json fits = nlohmann::ordered_json::array();
@@ -342,7 +306,7 @@ RunResult run_study(const Study& study, const RunOptions& opt) {
     fits.push_back({{"solver", f.solver}, {"precision", f.precision}, {"kind", f.kind}, {"exponent", f.exponent},
                     {"n_min", f.n_min}, {"n_max", f.n_max}, {"sizes", f.sizes}});
   meta["time_exponents"] = fits;
-  write_json(dir / "run.json", meta);
+  write_run_json(dir, meta);
   return result;
 }
 

@@ -1,10 +1,12 @@
-// Runs a study: generate each case, store it in each precision, measure kappa and
-// the reference of the stored problem, run every solver, write one row each.
+// Runs a study: plans its cases (filters, shard, resume), hands them to the
+// executor (in-process, a pool of forked children, or MPI ranks), and keeps
+// results.csv, journal.jsonl and run.json of the output folder.
 #pragma once
 
 #include "studies/runner/results.hpp"
 #include "studies/runner/study.hpp"
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <vector>
@@ -14,7 +16,13 @@ namespace condbench {
 struct RunOptions {
   std::string out_dir;
   bool force = false;           // replace an existing, non-empty output folder
-  int threads = 0;              // BLAS threads; 0 = leave OpenBLAS's default
+  bool resume = false;          // continue the interrupted run in out_dir
+  int threads = 0;              // BLAS threads; 0 = the study's, else OpenBLAS's default
+  int jobs = 0;                 // cases at once; 0 = the study's (default 1)
+  bool isolate = false;         // run cases in forked children (a crash is a failed row)
+  double time_limit_s = -1;     // per solver row in isolated runs; < 0 = the study's
+  bool keep_skipped = false;    // write "skipped" rows (default: counted in run.json)
+  std::string shard;            // "I/N": run every N-th case from the I-th (empty: SLURM_ARRAY_* or all)
   std::string case_filter;      // run only this case id (empty: all)
   std::string solver_filter;    // run only solvers matching this pattern (empty: all of the study)
   std::string precision_filter; // "f32" / "f64" (empty: all of the study)
@@ -23,9 +31,11 @@ struct RunOptions {
 };
 
 struct RunResult {
-  std::vector<ResultRow> rows;
+  std::vector<ResultRow> rows;  // every row of results.csv (earlier sessions of a resumed run included)
   bool interrupted = false;
   double seconds = 0;
+  int crashes = 0, timeouts = 0;
+  std::size_t skipped_rows = 0;  // counted, not written (run.json "skipped")
 };
 
 // Throws InputError before writing anything when the options or folder are bad.
@@ -36,7 +46,8 @@ RunResult run_study(const Study& study, const RunOptions& opt);
 // spec->m, spec->n, seed).
 std::vector<std::pair<const ProblemSpec*, std::uint64_t>> select_cases(const Study& study, const std::string& case_id);
 
-// Set by SIGINT/SIGTERM: the runner stops after the current row and keeps what it has.
+// Set by SIGINT/SIGTERM: the runner stops and keeps what it has.
 void install_interrupt_handler();
+const std::atomic<bool>& interrupt_flag();
 
 }  // namespace condbench

@@ -97,8 +97,9 @@ void parse_header(const toml::table& doc, const std::string& path, Study& s) {
   const toml::table* st = doc["study"].as_table();
   if (!st) throw InputError(path, "missing [study] table (with name, seeds, precisions, solvers)");
   std::string where = at(path, st->source());
-  static const std::set<std::string> known{"name", "description", "seeds", "precisions", "solvers",
-                                           "repetitions", "warmup", "threads"};
+  static const std::set<std::string> known{"name",   "description", "seeds",      "precisions",  "solvers",
+                                           "repetitions", "warmup", "threads", "jobs", "isolate",
+                                           "time_limit",  "skipped_rows"};
   for (const auto& [k, v] : *st) {
     if (!known.count(std::string(k.str())))
       throw InputError(at(path, v.source()), fmt::format("[study]: unknown key '{}' (known: {})", k.str(),
@@ -157,6 +158,22 @@ void parse_header(const toml::table& doc, const std::string& path, Study& s) {
   count("repetitions", 1, s.repetitions);
   count("warmup", 0, s.warmup);
   count("threads", 0, s.threads);
+  count("jobs", 1, s.jobs);
+  auto flag = [&](const char* key, bool& out) {
+    if (const toml::node* n = st->get(key)) {
+      auto v = n->value<bool>();
+      if (!v) throw InputError(at(path, n->source()), fmt::format("'{}' must be true or false", key));
+      out = *v;
+    }
+  };
+  flag("isolate", s.isolate);
+  flag("skipped_rows", s.skipped_rows);
+  if (const toml::node* n = st->get("time_limit")) {
+    auto v = n->value<double>();
+    if (!v || !(*v >= 0) || *v > 1e7)
+      throw InputError(at(path, n->source()), "'time_limit' must be a number of seconds >= 0 (0: no limit)");
+    s.time_limit_s = *v;
+  }
 }
 
 void expand_problem(const toml::table& t, const std::string& path, int index, Study& s) {

@@ -46,6 +46,10 @@ struct Study {
   int repetitions = 1;                // timed solves per row (median reported)
   int warmup = 0;                     // untimed solves before them
   int threads = 0;                    // BLAS threads pinned for the run (0: OpenBLAS's default)
+  int jobs = 1;                       // cases at once (forked children, one BLAS thread each)
+  bool isolate = false;               // run cases in forked children: a crash or hang is a failed row
+  double time_limit_s = 3600;         // per solver row, enforced in forked children; 0 = none
+  bool skipped_rows = false;          // write "skipped" rows instead of counting them in run.json
 
   std::size_t case_count() const { return problems.size() * seeds.size(); }
 };

@@ -190,6 +190,28 @@ TEST(Regress, NowSkippedFails) {
   EXPECT_EQ(failing(compare(b, summarize_groups(now))).size(), 2u);
 }
 
+TEST(Regress, NowSkippedFailsWhenTheSkipIsOnlyCountedInRunJson) {
+  Baseline b = baseline_of(rows_for({1, 2}));
+  auto now = rows_for({1, 2});
+  std::erase_if(now, [](const ResultRow& x) { return x.solver == "lapack.qr" && x.precision == "f32"; });
+  nlohmann::ordered_json run_json;
+  run_json["skipped"]["groups"] = {
+      {{"solver", "lapack.qr"}, {"precision", "f32"}, {"kind", now.at(0).kind}, {"reason", "lapack.qr: gone"}, {"rows", 4}}};
+  RegressOptions missing_only;
+  RegressReport plain = compare(b, summarize_groups(now), missing_only);
+  for (const auto& g : plain.groups)
+    if (g.key.solver == "lapack.qr" && g.key.precision == "f32") EXPECT_EQ(g.checks[0].now, "not in this run");
+  RegressOptions opt;
+  add_skips(opt, run_json, now);
+  RegressReport r = compare(b, summarize_groups(now), opt);
+  auto bad = failing(r);
+  ASSERT_EQ(bad.size(), 2u) << format_report(r);
+  for (auto* g : bad) {
+    EXPECT_EQ(g->checks[0].now, "skipped");
+    EXPECT_EQ(g->checks[0].note, "lapack.qr: gone");
+  }
+}
+
 TEST(Regress, SaturatedGroupsAreCheckedForFailuresOnly) {
   std::vector<ResultRow> base{row("s", "f32", 1e10, 1, 0.9, u32), row("s", "f32", 1e10, 2, 0.5, u32)};
   std::vector<ResultRow> now{row("s", "f32", 1e10, 3, 1e5, 1e3 * u32), row("s", "f32", 1e10, 4, 1, 1e3 * u32)};

@@ -83,7 +83,9 @@ struct TinyRun : ::testing::Test {
 
 TEST_F(TinyRun, WritesOneRowPerCasePrecisionAndSolverWithHonestStatuses) {
   Study s = parse_study(kTiny, "tiny.toml");
-  RunResult r = run_study(s, options());
+  RunOptions o = options();
+  o.keep_skipped = true;
+  RunResult r = run_study(s, o);
   auto rows = read_csv(dir / "results.csv");
   ASSERT_EQ(rows.size(), 5u * 2u * 4u);
   EXPECT_EQ(r.rows.size(), rows.size());
@@ -116,6 +118,28 @@ TEST_F(TinyRun, WritesOneRowPerCasePrecisionAndSolverWithHonestStatuses) {
   }
 }
 
+TEST_F(TinyRun, SkippedSolversAreCountedInRunJsonNotWrittenAsRows) {
+  RunResult r = run_study(parse_study(kTiny, "tiny.toml"), options());
+  auto rows = read_csv(dir / "results.csv");
+  // 5 cases x 2 precisions x 4 solvers: Cholesky takes only the 2 SPD cases, LU only
+  // the 4 square ones, the normal equations only the least-squares one.
+  EXPECT_EQ(rows.size(), 24u);
+  for (const auto& row : rows) EXPECT_NE(row.at("status"), "skipped");
+  EXPECT_EQ(r.skipped_rows, 16u);
+  std::ifstream in(dir / "run.json");
+  auto j = nlohmann::json::parse(in);
+  EXPECT_EQ(j["skipped"]["rows"], 16);
+  std::map<std::string, int> per_solver;
+  for (const auto& g : j["skipped"]["groups"]) {
+    per_solver[g["solver"]] += g["rows"].get<int>();
+    EXPECT_NE(g["reason"].get<std::string>().find("does not take " + g["kind"].get<std::string>()), std::string::npos);
+  }
+  EXPECT_EQ(per_solver["lapack.cholesky"], 6);  // 3 non-SPD cases x 2 precisions
+  EXPECT_EQ(per_solver["lapack.lu"], 2);        // the least-squares case x 2 precisions
+  EXPECT_EQ(per_solver["normal.cholesky"], 8);  // 4 square cases x 2 precisions
+  EXPECT_EQ(per_solver.size(), 3u);
+}
+
 TEST_F(TinyRun, RunJsonCarriesTheContext) {
   run_study(parse_study(kTiny, "tiny.toml"), options());
   std::ifstream in(dir / "run.json");
@@ -128,7 +152,9 @@ TEST_F(TinyRun, RunJsonCarriesTheContext) {
   EXPECT_EQ(j["study"]["name"], "tiny");
   EXPECT_FALSE(j["start_time"].is_null());
   EXPECT_FALSE(j["end_time"].is_null());
-  EXPECT_EQ(j["rows"]["total"], 40);
+  EXPECT_EQ(j["rows"]["total"], 24);
+  EXPECT_EQ(j["execution"]["jobs"], 1);
+  EXPECT_EQ(j["study"]["solver_names"].size(), 4u);
 }
 
 TEST_F(TinyRun, ExistingResultsAreNeverOverwrittenWithoutForce) {
@@ -144,7 +170,7 @@ TEST_F(TinyRun, ExistingResultsAreNeverOverwrittenWithoutForce) {
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(text.find("sentinel"), std::string::npos);  // replaced, not appended to
   EXPECT_EQ(text.rfind("case_id,", 0), 0u);
-  EXPECT_EQ(read_csv(dir / "results.csv").size(), 40u);
+  EXPECT_EQ(read_csv(dir / "results.csv").size(), 24u);
 }
 
 TEST_F(TinyRun, OneCaseCanBeReproducedFromItsId) {
