@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -139,6 +140,8 @@ class PipeEmitter : public Emitter {
   std::signal(SIGINT, SIG_IGN);
   std::signal(SIGTERM, SIG_DFL);
   prctl(PR_SET_PDEATHSIG, SIGKILL);  // a parent killed by -9 takes its children along
+  rlimit no_core{0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);  // a crash is a failed row, not a core file per case
   if (getppid() == 1) _exit(0);
   PipeEmitter emit(out_fd);
   MsgHeader h;
@@ -181,6 +184,15 @@ std::string death_text(int status) {
 class Pool {
  public:
   Pool(const Task& task, ResultsFile& out, const ExecOptions& opt) : task_(task), out_(out), opt_(opt) {}
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+  ~Pool() {  // after an exception: no child outlives the run
+    for (auto& ch : children_)
+      if (ch.pid > 0) {
+        ::kill(ch.pid, SIGKILL);
+        waitpid(ch.pid, nullptr, 0);
+      }
+  }
 
   ExecStats run(const std::vector<std::size_t>& cases) {
     std::deque<std::size_t> queue(cases.begin(), cases.end());

@@ -223,13 +223,25 @@ RunResult run_study(const Study& study, const RunOptions& opt) {
   meta["execution"] = execution;
 
   nlohmann::ordered_json resumptions = nlohmann::ordered_json::array();
-  if (opt.resume) {
+  // --resume of a run that never wrote its run.json (killed at its very start, or a
+  // Slurm requeue script that always passes --resume) starts it.
+  bool resume = opt.resume && fs::exists(dir / "run.json");
+  if (opt.resume && !resume && fs::exists(dir)) {
+    for (const auto& e : fs::directory_iterator(dir)) {
+      std::string f = e.path().filename().string();
+      if (f != "results.csv" && f != "journal.jsonl" && f != "run.json.tmp")
+        throw InputError(opt.out_dir, "cannot resume: no run.json, and the folder holds other files (" + f + ")");
+    }
+  }
+  if (resume) {
     nlohmann::ordered_json old = read_run_json(opt.out_dir, "cannot resume");
     check_resumable(old, meta, opt.out_dir);
     meta["start_time"] = old.value("start_time", meta["start_time"]);
     resumptions = old.value("resumptions", resumptions);
   } else {
-    prepare_out_dir(opt);
+    RunOptions fresh = opt;
+    fresh.force = opt.force || opt.resume;
+    prepare_out_dir(fresh);
   }
 
   SolveTaskOptions topt;
@@ -238,11 +250,11 @@ RunResult run_study(const Study& study, const RunOptions& opt) {
   topt.keep_skipped_rows = keep_skipped;
   topt.jobs = jobs;
   SolveTask task(study, all_cases, topt);
-  exec::ResultsFile results(dir, task.header(), opt.resume);
+  exec::ResultsFile results(dir, task.header(), resume);
   std::vector<std::size_t> todo;
   for (std::size_t c : planned)
     if (!results.done().count(c)) todo.push_back(c);
-  if (opt.resume)
+  if (resume)
     resumptions.push_back({{"time", now_iso8601()},
                            {"command", opt.command_line},
                            {"cases_done", results.done().size()},
