@@ -69,6 +69,9 @@ struct SolverInfo {
   // The flop model's method class ("lu", "qr", ... see solvers/flops.hpp) for GFLOP/s;
   // empty: derived from the name for built-in solvers, none otherwise.
   std::string flop_method;
+  // Runs on every MPI rank at once (a ScaLAPACK solver on a process grid): under mpirun
+  // the executor runs it with all ranks after the cases' independent solvers.
+  bool collective = false;
 };
 
 // What the solver reports about itself beyond x.

@@ -32,6 +32,10 @@ class Emitter {
   virtual void tally(int unit, const std::string& key) = 0;
   // The run was asked to stop (Ctrl-C, SIGTERM): stop before the next unit.
   virtual bool stop_requested() = 0;
+  // Whether this pass over the case runs `unit` at all (no row, no tally when not):
+  // under MPI, independent units run on any rank from a work queue and collective ones
+  // (grid solvers) in a second pass with every rank (Task::collective).
+  virtual bool wanted(int /*unit*/) { return true; }
 };
 
 class Task {
@@ -41,6 +45,8 @@ class Task {
   // The CSV header record of the results file (with '\n').
   virtual std::string header() const = 0;
   virtual int unit_count(std::size_t case_index) const = 0;
+  // A unit that needs every MPI rank at once (a solver on a process grid).
+  virtual bool collective(std::size_t /*case_index*/, int /*unit*/) const { return false; }
   // A short label of a unit for messages: "lapack.lu f64".
   virtual std::string unit_label(std::size_t case_index, int unit) const = 0;
   // Runs units first_unit.. of the case, reporting through `emit`. Deterministic:

@@ -169,6 +169,7 @@ void SolveTask::run_case(std::size_t c, int first_unit, exec::Emitter& emit) con
     std::vector<std::string> why(static_cast<std::size_t>(S));
     bool any_runs = false;
     for (int u = std::max(first, first_unit); u < last; ++u) {
+      if (!emit.wanted(u)) continue;
       why[static_cast<std::size_t>(u - first)] = solver_of(u).why_not(p.kind, prec);
       any_runs = any_runs || why[static_cast<std::size_t>(u - first)].empty();
     }
@@ -207,6 +208,7 @@ void SolveTask::run_case(std::size_t c, int first_unit, exec::Emitter& emit) con
       CaseContext ctx{p, prec, stored, kappa, reference, facts, failure, opt_.jobs};
       for (int u = std::max(first, first_unit); u < last; ++u) {
         if (emit.stop_requested()) return;
+        if (!emit.wanted(u)) continue;
         const Solver& s = solver_of(u);
         const std::string& w = why[static_cast<std::size_t>(u - first)];
         if (!w.empty()) {

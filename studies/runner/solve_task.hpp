@@ -39,6 +39,7 @@ class SolveTask : public exec::Task {
   std::string header() const override;
   int unit_count(std::size_t) const override { return static_cast<int>(opt_.precisions.size() * opt_.solvers.size()); }
   std::string unit_label(std::size_t c, int unit) const override;
+  bool collective(std::size_t, int unit) const override { return solver_of(unit).info().collective; }
   void run_case(std::size_t c, int first_unit, exec::Emitter& emit) const override;
   std::string failed_record(std::size_t c, int unit, const std::string& skeleton, const std::string& why) const override;
 
