@@ -1,5 +1,7 @@
 // condbench list solvers | generators | studies
 #include "reports/cli/command.hpp"
+#include "reports/cli/plugin_options.hpp"
+#include "reports/common/install_dirs.hpp"
 #include "solvers/registry.hpp"
 #include "studies/generators/generator.hpp"
 #include "studies/runner/input_error.hpp"
@@ -25,12 +27,16 @@ void list_solvers() {
   std::size_t w = 6;
   for (const Solver* s : SolverRegistry::instance().all()) w = std::max(w, s->info().name.size());
   fmt::print("{:<{}} {:<44} {:<8} {}\n", "solver", w, "problem kinds", "precis.", "method");
+  int outside = 0;
   for (const Solver* s : SolverRegistry::instance().all()) {
     const auto& i = s->info();
     std::string prec = std::string(i.f32 ? "f32" : "") + (i.f32 && i.f64 ? "," : "") + (i.f64 ? "f64" : "");
     fmt::print("{:<{}} {:<44} {:<8} {}\n", i.name, w, kinds_of(i), prec, i.description);
     if (std::string u = s->unavailable_reason(); !u.empty()) fmt::print("{:<{}} unavailable here: {}\n", "", w, u);
+    if (i.origin != "built-in") fmt::print("{:<{}} from {}\n", "", w, i.origin);
+    outside += i.origin != "built-in";
   }
+  if (outside) fmt::print("\n{} solvers from outside (their 'from' line says where); the others are built in\n", outside);
 }
 
 void list_generators() {
@@ -48,7 +54,7 @@ void list_generators() {
 
 void list_studies() {
   namespace fs = std::filesystem;
-  fs::path dir = fs::path(CONDBENCH_SOURCE_DIR) / "studies";
+  fs::path dir = data_dir("studies", CONDBENCH_SOURCE_DIR, "studies");
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(dir))
     if (e.path().extension() == ".toml") files.push_back(e.path());
@@ -65,11 +71,14 @@ void list_studies() {
 
 Command make(CLI::App& app) {
   auto what = std::make_shared<std::string>();
+  auto plugins = std::make_shared<std::vector<std::string>>();
   auto* sub = app.add_subcommand("list", "list solvers, generators or the shipped studies");
   sub->add_option("what", *what, "solvers | generators | studies")
       ->required()
       ->check(CLI::IsMember({"solvers", "generators", "studies"}));
-  return {sub, [what] {
+  add_plugin_option(sub, *plugins);
+  return {sub, [what, plugins] {
+            load_plugins(*plugins);
             if (*what == "solvers") list_solvers();
             if (*what == "generators") list_generators();
             if (*what == "studies") list_studies();
