@@ -144,7 +144,8 @@ void parse_header(const toml::table& doc, const std::string& path, Study& s) {
       throw InputError(swhere, fmt::format("solver '{}': {}", pat, e.what()));
     }
     if (hits.empty())
-      throw InputError(swhere, fmt::format("unknown solver '{}' (known: {}; or 'backend.*', '*')", pat,
+      throw InputError(swhere, fmt::format("unknown solver '{}' (known: {}; or 'backend.*', '*'; a plugin's "
+                                           "solvers need --plugin FILE or [study] plugins)", pat,
                                            join(SolverRegistry::instance().names())));
     s.solver_patterns.push_back(pat);
     for (const Solver* h : hits)
