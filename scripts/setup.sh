@@ -8,6 +8,7 @@ packages=(
   libboost-dev libmpfr-dev libgmp-dev
   libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev libcsv-dev
   libgtest-dev libbenchmark-dev ccache
+  libssl-dev  # SHA-256 of each loaded solver plugin (run.json)
 )
 
 # Reports: headless Chromium for the report tests, fonts for its screenshots.

@@ -7,6 +7,7 @@
 // (case id, precision, kappa, ref_error, commands) and study.toml, which reruns the
 // exported problem from the files through the mtx generator.
 #include "reports/cli/command.hpp"
+#include "reports/cli/plugin_options.hpp"
 #include "reports/common/run_data.hpp"
 #include "studies/generators/matrix_market.hpp"
 #include "studies/reference/reference.hpp"
@@ -29,6 +30,7 @@ namespace fs = std::filesystem;
 struct ExportArgs {
   std::string run_dir, case_id, precision, out;
   bool force = false;
+  std::vector<std::string> plugins;
 };
 
 std::string safe_name(const std::string& s) {
@@ -62,6 +64,7 @@ void stored_copy(const Problem& p, arma::mat& A, arma::vec& b) {
 }
 
 int do_export(const ExportArgs& a) {
+  load_plugins(a.plugins);  // the study names solvers; a plugin's must resolve
   RunData run = load_run(a.run_dir);
   const auto& st = run.meta["study"];
   if (!st.is_object() || !st.contains("text") || !st["text"].is_string())
@@ -212,6 +215,7 @@ Command make(CLI::App& app) {
   sub->add_option("--precision", a->precision, "f32 or f64 (default: f64 when the study ran it)");
   sub->add_option("-o,--out", a->out, "output folder (default RUN_DIR/export/CASE_PRECISION)");
   sub->add_flag("-f,--force", a->force, "overwrite a non-empty output folder");
+  add_plugin_option(sub, a->plugins);
   return {sub, [a] { return do_export(*a); }};
 }
 

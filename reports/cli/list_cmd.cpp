@@ -1,5 +1,7 @@
 // condbench list solvers | generators | studies
 #include "reports/cli/command.hpp"
+#include "reports/cli/plugin_options.hpp"
+#include "reports/common/install_dirs.hpp"
 #include "solvers/registry.hpp"
 #include "studies/generators/generator.hpp"
 #include "studies/runner/input_error.hpp"
@@ -30,6 +32,7 @@ void list_solvers() {
   fmt::print("{:<{}} {:<4} {:<44} {:<8} {}\n", "solver", w, "here", "problem kinds", "precis.", "method");
   // reason -> the solvers it keeps from running here, listed once under the table
   std::map<std::string, std::set<std::string>> unavailable;
+  int outside = 0;
   for (const Solver* s : SolverRegistry::instance().all()) {
     const auto& i = s->info();
     std::string prec = std::string(i.f32 ? "f32" : "") + (i.f32 && i.f64 ? "," : "") + (i.f64 ? "f64" : "");
@@ -37,6 +40,8 @@ void list_solvers() {
     if (!u.empty()) unavailable[u].insert(i.name);
     fmt::print("{:<{}} {:<4} {:<44} {:<8} {}\n", i.name, w, u.empty() ? "yes" : "no", kinds_of(i), prec,
                i.description);
+    if (i.origin != "built-in") fmt::print("{:<{}} from {}\n", "", w, i.origin);
+    outside += i.origin != "built-in";
   }
   for (const auto& [why, names] : unavailable) {
     nlohmann::ordered_json groups = nlohmann::ordered_json::array();
@@ -44,6 +49,7 @@ void list_solvers() {
     for (const auto& line : skip_lines({{"groups", groups}}))
       fmt::print("\nunavailable here: {}: {}\n", line.solvers, why);
   }
+  if (outside) fmt::print("\n{} solvers from outside (their 'from' line says where); the others are built in\n", outside);
 }
 
 void list_generators() {
@@ -61,7 +67,7 @@ void list_generators() {
 
 void list_studies() {
   namespace fs = std::filesystem;
-  fs::path dir = fs::path(CONDBENCH_SOURCE_DIR) / "studies";
+  fs::path dir = data_dir("studies", CONDBENCH_SOURCE_DIR, "studies");
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(dir))
     if (e.path().extension() == ".toml") files.push_back(e.path());
@@ -78,11 +84,14 @@ void list_studies() {
 
 Command make(CLI::App& app) {
   auto what = std::make_shared<std::string>();
+  auto plugins = std::make_shared<std::vector<std::string>>();
   auto* sub = app.add_subcommand("list", "list solvers, generators or the shipped studies");
   sub->add_option("what", *what, "solvers | generators | studies")
       ->required()
       ->check(CLI::IsMember({"solvers", "generators", "studies"}));
-  return {sub, [what] {
+  add_plugin_option(sub, *plugins);
+  return {sub, [what, plugins] {
+            load_plugins(*plugins);
             if (*what == "solvers") list_solvers();
             if (*what == "generators") list_generators();
             if (*what == "studies") list_studies();

@@ -2,6 +2,7 @@
 // condbench regress --baseline FILE.json --run OUT_DIR [--seeds 3,4]
 // Exit 0: accuracy holds; 1: something got worse (table on stdout); 2: bad input.
 #include "reports/cli/command.hpp"
+#include "reports/cli/plugin_options.hpp"
 #include "reports/common/run_data.hpp"
 #include "reports/regress/baseline.hpp"
 #include "reports/regress/regress.hpp"
@@ -11,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 #include <memory>
 
@@ -20,6 +22,7 @@ namespace {
 struct RegressArgs {
   std::string baseline, run_dir, run_out, junit;
   std::vector<std::uint64_t> seeds;
+  std::vector<std::string> plugins;
   int threads = 0;
   bool force = false, quiet = false, verbose = false, allow_missing = false;
 };
@@ -27,7 +30,10 @@ struct RegressArgs {
 // Runs the study stored in the baseline (its own seeds unless --seeds); false when interrupted.
 bool run_baseline_study(const regress::Baseline& b, const RegressArgs& a) {
   std::string path = b.study.value("path", std::string("baseline study"));
-  Study study = parse_study(b.study.value("text", std::string()), a.baseline + " (study " + path + ")");
+  load_plugins(a.plugins);
+  // The study's own `plugins` entries are relative to the baseline's folder.
+  Study study = parse_study(b.study.value("text", std::string()), a.baseline + " (study " + path + ")",
+                            std::filesystem::path(a.baseline).parent_path().string());
   study.seeds = a.seeds.empty() ? b.study.value("seeds", study.seeds) : a.seeds;
   RunOptions opt;
   opt.out_dir = a.run_out;
@@ -45,6 +51,7 @@ int run(const RegressArgs& a) {
   if (a.run_dir.empty() == a.run_out.empty())
     throw InputError("regress", "give either a RUN_DIR to check or --run OUT_DIR to run the baseline's study first");
   if (!a.seeds.empty() && a.run_out.empty()) throw InputError("--seeds", "only with --run");
+  if (!a.plugins.empty() && a.run_out.empty()) throw InputError("--plugin", "only with --run");
   regress::Baseline base = regress::load_baseline(a.baseline);
   std::string dir = a.run_dir;
   if (!a.run_out.empty()) {
@@ -92,6 +99,7 @@ Command make(CLI::App& app) {
       ->delimiter(',');
   sub->add_option("-t,--threads", a->threads, "with --run: BLAS threads");
   sub->add_flag("-f,--force", a->force, "with --run: replace the results in an existing folder");
+  add_plugin_option(sub, a->plugins);
   sub->add_flag("-q,--quiet", a->quiet, "with --run: no progress on stderr");
   sub->add_option("--junit", a->junit, "also write the verdicts as JUnit XML to this file");
   sub->add_flag("--allow-missing", a->allow_missing,

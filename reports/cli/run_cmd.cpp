@@ -1,5 +1,6 @@
 // condbench run STUDY --out DIR
 #include "reports/cli/command.hpp"
+#include "reports/cli/plugin_options.hpp"
 #include "reports/report/report.hpp"
 #include "studies/runner/context.hpp"
 #include "studies/runner/input_error.hpp"
@@ -20,9 +21,11 @@ struct RunArgs {
   RunOptions opt;
   bool quiet = false;
   bool no_report = false;
+  std::vector<std::string> plugins;
 };
 
 int run(RunArgs& a) {
+  load_plugins(a.plugins);
   Study study = load_study(a.study);
   a.opt.progress = !a.quiet;
   a.opt.command_line = command_line();
@@ -93,6 +96,7 @@ Command make(CLI::App& app) {
   sub->add_option("--precision", a->opt.precision_filter, "run only f32 or f64");
   sub->add_flag("-q,--quiet", a->quiet, "no progress on stderr");
   sub->add_flag("--no-report", a->no_report, "do not write report.html, figures/ and summary.md at the end");
+  add_plugin_option(sub, a->plugins);
   return {sub, [a] { return run(*a); }};
 }
 

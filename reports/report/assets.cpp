@@ -1,5 +1,6 @@
 #include "reports/report/assets.hpp"
 
+#include "reports/common/install_dirs.hpp"
 #include "studies/runner/input_error.hpp"
 
 #include <fmt/format.h>
@@ -44,14 +45,26 @@ std::string slurp(const fs::path& p) {
 
 }  // namespace
 
+fs::path web_assets_dir(const std::string& source_dir) {
+  const char* env = std::getenv("CONDBENCH_WEB_DIR");
+  return env && *env ? fs::path(env) : data_dir("web", source_dir, "reports/web");
+}
+
+std::string describe_web_assets(const std::string& source_dir) {
+  fs::path dir = web_assets_dir(source_dir);
+  for (const char* f : kRequired)
+    if (!fs::exists(dir / f)) return fmt::format("{} (incomplete: {} missing)", dir.string(), f);
+  return dir.string();
+}
+
 WebAssets find_web_assets(const std::string& source_dir) {
   WebAssets a;
-  const char* env = std::getenv("CONDBENCH_WEB_DIR");
-  a.dir = env && *env ? fs::path(env) : fs::path(source_dir) / "reports" / "web";
+  a.dir = web_assets_dir(source_dir);
   for (const char* f : kRequired)
     if (!fs::exists(a.dir / f))
       throw InputError(a.dir.string(), fmt::format("report assets missing: {} not found; run scripts/setup.sh "
-                                                   "(installs node and the npm packages of reports/web)",
+                                                   "(installs node and the npm packages of reports/web), then "
+                                                   "reinstall an installed condbench",
                                                    f));
   a.node = find_in_path("node");
   if (a.node.empty())

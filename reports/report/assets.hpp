@@ -14,8 +14,12 @@ struct WebAssets {
   std::string node;           // the node executable
 };
 
-// $CONDBENCH_WEB_DIR if set, else SOURCE_DIR/reports/web. Throws InputError naming
-// what is missing and "run scripts/setup.sh".
+// Where the assets are looked for: $CONDBENCH_WEB_DIR if set; else, for an installed
+// condbench, PREFIX/share/condbench/web beside the executable; else SOURCE_DIR/reports/web.
+std::filesystem::path web_assets_dir(const std::string& source_dir);
+// That folder, and what is missing there if anything (for condbench --version).
+std::string describe_web_assets(const std::string& source_dir);
+// The assets and node. Throws InputError naming what is missing and "run scripts/setup.sh".
 WebAssets find_web_assets(const std::string& source_dir);
 
 // The text of a file under the assets folder (e.g. "node_modules/vega/build/vega.min.js").

@@ -1,6 +1,7 @@
 #include "studies/runner/context.hpp"
 
 #include "solvers/cusolver/device.hpp"
+#include "solvers/plugin/loader.hpp"
 
 #include <armadillo>
 #include <boost/version.hpp>
@@ -90,6 +91,7 @@ nlohmann::ordered_json run_context() {
   char host[256] = {0};
   gethostname(host, sizeof host - 1);
   c["host"] = host;
+  c["plugins"] = plugin::loaded_plugins_json();  // path, ABI, version, sha256, solvers of each
   return c;
 }
 

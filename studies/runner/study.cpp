@@ -2,11 +2,13 @@
 
 #include "studies/generators/grammar.hpp"
 #include "studies/runner/input_error.hpp"
+#include "studies/runner/study_plugins.hpp"
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -97,9 +99,9 @@ void parse_header(const toml::table& doc, const std::string& path, Study& s) {
   const toml::table* st = doc["study"].as_table();
   if (!st) throw InputError(path, "missing [study] table (with name, seeds, precisions, solvers)");
   std::string where = at(path, st->source());
-  static const std::set<std::string> known{"name",   "description", "seeds",      "precisions",  "solvers",
-                                           "repetitions", "warmup", "threads", "jobs", "isolate",
-                                           "time_limit",  "skipped_rows"};
+  static const std::set<std::string> known{"name",   "description", "seeds",      "precisions",   "solvers",
+                                           "repetitions", "warmup", "threads", "jobs",  "isolate",
+                                           "time_limit",  "skipped_rows", "plugins"};
   for (const auto& [k, v] : *st) {
     if (!known.count(std::string(k.str())))
       throw InputError(at(path, v.source()), fmt::format("[study]: unknown key '{}' (known: {})", k.str(),
@@ -128,6 +130,9 @@ void parse_header(const toml::table& doc, const std::string& path, Study& s) {
     s.precisions.push_back(pr);
   }
 
+  if (const toml::node* plugins = st->get("plugins"))  // before the solver names: they may come from these
+    load_study_plugins(strings_of(*plugins, at(path, plugins->source()), "plugins"), s.base_dir,
+                       at(path, plugins->source()));
   const toml::node* solvers = st->get("solvers");
   if (!solvers) throw InputError(where, "[study] needs 'solvers', e.g. solvers = [\"lapack.*\"] or [\"*\"]");
   std::string swhere = at(path, solvers->source());
@@ -140,7 +145,8 @@ void parse_header(const toml::table& doc, const std::string& path, Study& s) {
       throw InputError(swhere, fmt::format("solver '{}': {}", pat, e.what()));
     }
     if (hits.empty())
-      throw InputError(swhere, fmt::format("unknown solver '{}' (known: {}; or 'backend.*', '*')", pat,
+      throw InputError(swhere, fmt::format("unknown solver '{}' (known: {}; or 'backend.*', '*'; a plugin's "
+                                           "solvers need --plugin FILE or [study] plugins)", pat,
                                            join(SolverRegistry::instance().names())));
     s.solver_patterns.push_back(pat);
     for (const Solver* h : hits)
@@ -256,7 +262,7 @@ void expand_problem(const toml::table& t, const std::string& path, int index, St
 
 }  // namespace
 
-Study parse_study(const std::string& text, const std::string& path) {
+Study parse_study(const std::string& text, const std::string& path, const std::string& base_dir) {
   toml::table doc;
   try {
     doc = toml::parse(text, path);
@@ -272,6 +278,7 @@ Study parse_study(const std::string& text, const std::string& path) {
   Study s;
   s.path = path;
   s.text = text;
+  s.base_dir = base_dir.empty() ? std::filesystem::path(path).parent_path().string() : base_dir;
   parse_header(doc, path, s);
   const toml::array* probs = doc["problem"].as_array();
   if (!probs || probs->empty())

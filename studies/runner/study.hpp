@@ -5,6 +5,7 @@
 //   seeds = [1, 2, 3]
 //   precisions = ["f32", "f64"]
 //   solvers = ["lapack.*", "normal.*", "textbook.mgs_qr"]    # "*" for all
+//   plugins = ["./libmine.so"]    # optional: plugin files the solvers come from (docs/plugins.md)
 //
 //   [[problem]]
 //   generator = "randsvd"
@@ -38,6 +39,7 @@ struct Study {
   std::string name;
   std::string description;
   std::string text;  // the file as read, kept in run.json
+  std::string base_dir;  // what relative paths in it ([study] plugins) are relative to
   std::vector<std::uint64_t> seeds;
   std::vector<Precision> precisions;
   std::vector<std::string> solver_patterns;
@@ -55,8 +57,9 @@ struct Study {
 };
 
 // Parses and validates everything (names, parameters, shapes, memory) before
-// anything runs. Throws InputError naming file, line and key.
+// anything runs. Throws InputError naming file, line and key. Relative paths in the study
+// are relative to base_dir, by default the folder of `path`.
 Study load_study(const std::string& path);
-Study parse_study(const std::string& text, const std::string& path);
+Study parse_study(const std::string& text, const std::string& path, const std::string& base_dir = "");
 
 }  // namespace condbench
