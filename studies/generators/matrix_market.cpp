@@ -1,5 +1,6 @@
 #include "studies/generators/matrix_market.hpp"
 
+#include <boost/multiprecision/cpp_int.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -305,11 +306,46 @@ void write_lines(const std::string& path, const std::string& banner_and_size, co
 }
 }  // namespace
 
-void write_matrix_market(const std::string& path, const arma::mat& A, const std::vector<std::string>& comments) {
+std::string exact_decimal(double v) {
+  if (!std::isfinite(v)) return format_double(v);
+  if (v == 0) return std::signbit(v) ? "-0" : "0";
+  int e2 = 0;
+  const double frac = std::frexp(std::fabs(v), &e2);  // |v| = frac 2^e2, frac in [0.5, 1)
+  // |v| = m 2^e with m a 53-bit integer (exact: ldexp of a double by a power of two).
+  auto m = static_cast<std::uint64_t>(std::ldexp(frac, 53));
+  int e = e2 - 53;
+  while (m % 2 == 0 && e < 0) m /= 2, ++e;  // the shortest m: fewer digits to carry
+  namespace bmp = boost::multiprecision;
+  bmp::cpp_int digits = m;
+  int point = 0;  // |v| = digits 10^point
+  if (e >= 0) {
+    digits <<= e;
+  } else {
+    digits *= bmp::pow(bmp::cpp_int(5), -e);
+    point = e;
+  }
+  std::string d = digits.str();
+  // Trailing zeros of the integer belong to the exponent.
+  std::size_t last = d.find_last_not_of('0');
+  point += static_cast<int>(d.size() - 1 - last);
+  d.erase(last + 1);
+  const int exponent = point + static_cast<int>(d.size()) - 1;
+  std::string out = std::signbit(v) ? "-" : "";
+  out += d.substr(0, 1);
+  if (d.size() > 1) out += "." + d.substr(1);
+  return out + "e" + std::to_string(exponent);
+}
+
+void write_matrix_market(const std::string& path, const arma::mat& A, const std::vector<std::string>& comments,
+                         bool exact) {
   std::vector<std::string> values;
   values.reserve(A.n_elem);
   char buf[40];
   for (arma::uword k = 0; k < A.n_elem; ++k) {
+    if (exact) {
+      values.push_back(exact_decimal(A[k]));
+      continue;
+    }
     std::snprintf(buf, sizeof buf, "%.17g", A[k]);
     values.emplace_back(buf);
   }

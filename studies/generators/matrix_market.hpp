@@ -65,9 +65,18 @@ MatrixFile read_matrix_market(const std::string& path);
 // Only the banner and the size line (cheap: for the shape before the whole file is read).
 Header read_matrix_market_header(const std::string& path);
 
-// Writes A as `array real general`, one value per line, %.{digits}g (17: bit exact for
-// doubles). comments: lines written after the banner, each prefixed with "% ".
-void write_matrix_market(const std::string& path, const arma::mat& A, const std::vector<std::string>& comments = {});
+// Writes A as `array real general`, one value per line: %.17g (reads back bit for bit
+// through a double parser), or with exact = true the exact decimal expansion of every
+// value (exact_decimal), for tools that take a decimal at its decimal value.
+// comments: lines written after the banner, each prefixed with "% ".
+void write_matrix_market(const std::string& path, const arma::mat& A, const std::vector<std::string>& comments = {},
+                         bool exact = false);
+
+// The exact decimal value of a double, in scientific notation with every significant
+// digit and no more ("0.1" -> "1.000000000000000055511151231257827021181583404541015625e-1";
+// up to 767 digits for subnormals). A double is m 2^e: for e < 0 its value is
+// m 5^-e / 10^-e, an integer's digits with the decimal point moved.
+std::string exact_decimal(double v);
 
 // Writes a column vector of already formatted values (e.g. 40-digit high-precision numbers).
 void write_matrix_market_text(const std::string& path, const std::vector<std::string>& values,

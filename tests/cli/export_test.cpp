@@ -124,6 +124,45 @@ TEST(Export, RandsvdCaseIsBitIdenticalToWhatTheRunStored) {
   fs::remove(study);
 }
 
+TEST(Export, ExactWritesTheExactDecimalOfEveryStoredValueCheckedByPythonsDecimal) {
+  const fs::path study = temp("exact_study") += ".toml", out = temp("exact_run"), e = temp("exact_exp");
+  std::ofstream(study) << kHeader << "solvers = [\"lapack.lu\"]\n[[problem]]\ngenerator = \"randsvd\"\nn = 6\n"
+                       << "kappa = 1e12\nscale = \"ufl\"\n";  // tiny values: long exact expansions
+  Result r = run("run " + study.string() + " --out " + out.string() + " --no-report -q");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const Study s = load_study(study.string());
+  const auto c = select_cases(s, "").at(0);
+  const Problem p = c.first->generator->generate(c.first->params, c.first->m, c.first->n, c.second);
+  r = run("export " + out.string() + " " + quote(p.case_id) + " --exact --out " + e.string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  const std::string text = slurp(e / "A.mtx");
+  EXPECT_NE(text.find("EXACT decimal expansion"), std::string::npos);
+  // A double parser still reads the stored bits back.
+  EXPECT_TRUE(same_bits(mm::read_matrix_market((e / "A.mtx").string()).A, p.A));
+  // Python's Decimal(float) is the exact value of a double, computed independently: every
+  // exported decimal must equal it digit for digit (as numbers: Decimal compares exactly).
+  const fs::path py = temp("exact_check") += ".py";
+  std::ofstream(py) << "import sys\nfrom decimal import Decimal\n"
+                       "vals = [l.split()[0] for l in open(sys.argv[1]) if l.strip() and not l.startswith('%')][1:]\n"
+                       "bad = [v for v in vals if Decimal(v) != Decimal(float(v))]\n"
+                       "long = max(len(v) for v in vals)\n"
+                       "print(len(vals), 'values', len(bad), 'inexact', long, 'chars')\n"
+                       "sys.exit(1 if bad or len(vals) != 36 or long < 300 else 0)\n";
+  Result check = test::run_shell("python3 " + py.string() + " " + (e / "A.mtx").string());
+  EXPECT_EQ(check.code, 0) << check.out;
+  // The default %.17g file says in its header why it is not enough for exact arithmetic.
+  r = run("export " + out.string() + " " + quote(p.case_id) + " --out " + e.string() + " --force");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(slurp(e / "A.mtx").find("kappa * 1e-17"), std::string::npos);
+  EXPECT_EQ(mm::exact_decimal(0.1), "1.000000000000000055511151231257827021181583404541015625e-1");
+  EXPECT_EQ(mm::exact_decimal(-3.0), "-3e0");
+  EXPECT_EQ(mm::exact_decimal(1e22), "1e22");
+  EXPECT_EQ(mm::exact_decimal(0x1p-1074).size(), std::string("4.").size() + 750 + std::string("e-324").size());
+  for (const auto& d : {out, e}) fs::remove_all(d);
+  fs::remove(study);
+  fs::remove(py);
+}
+
 TEST(Export, MtxCaseRoundTripsAndTheExportedStudyReruns) {
   const fs::path study = temp("mtx_study") += ".toml", out = temp("mtx_run"), e = temp("mtx_exp"),
                  again = temp("mtx_again");

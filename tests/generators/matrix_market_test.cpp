@@ -51,6 +51,20 @@ TEST(MatrixMarket, WriteThenReadIsBitForBitIncludingSubnormalsAndNegativeZero) {
   fs::remove(f);
 }
 
+TEST(MatrixMarket, ReadsEveryDecimalSpellingStrtodTakesWithLfOrCrlf) {
+  // What C's strtod and other Matrix Market readers take: no digit before or after the
+  // point, a sign, an exponent in either case.
+  for (const char* eol : {"\n", "\r\n"}) {
+    std::string text = std::string("%%MatrixMarket matrix array real general") + eol + "7 1" + eol;
+    for (const char* v : {".0", "0.", "-.5", "+.5e1", ".5E+2", "1e-3", "-0."}) text += std::string(v) + eol;
+    auto f = mm::parse_matrix_market(text, "spellings.mtx");
+    const arma::vec expect{0.0, 0.0, -0.5, 5.0, 50.0, 1e-3, -0.0};
+    ASSERT_EQ(f.A.n_elem, 7u);
+    for (arma::uword k = 0; k < 7; ++k) EXPECT_EQ(f.A[k], expect[k]) << k << (eol[0] == '\r' ? " crlf" : " lf");
+    EXPECT_TRUE(std::signbit(f.A[6]));
+  }
+}
+
 TEST(MatrixMarket, ReadsDenseColumnMajor) {
   const mm::MatrixFile f = mm::read_matrix_market(data("dense_general.mtx"));
   const arma::mat expect = {{4, 2, 0}, {-1, 5, 1}, {0.5, -1.25, 3}};
