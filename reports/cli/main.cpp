@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
                "ill-conditioned.\nEvery solve gets its forward and backward error against a high-precision "
                "reference of the stored problem and the measured condition number of the matrix solved."};
   app.require_subcommand(1);
-  app.set_version_flag("--version", cb::condbench_version());
+  app.set_version_flag("--version", [] { return cb::version_report(); });
   for (int i = 0; i < argc; ++i) cb::cli::command_line() += (i ? " " : "") + std::string(argv[i]);
 
   auto entries = cb::cli::command_registry();
