@@ -60,5 +60,7 @@ if(CONDBENCH_CUSOLVER_MODULE)
   set_target_properties(condbench_cusolver PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/lib
                         CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
   target_link_options(condbench_cusolver PRIVATE -Wl,--no-undefined)
+  # Installed, it still finds the CUDA libraries it was built with (LD_LIBRARY_PATH comes first).
+  set_target_properties(condbench_cusolver PROPERTIES INSTALL_RPATH "${CUDAToolkit_LIBRARY_DIR}")
   install(TARGETS condbench_cusolver LIBRARY DESTINATION ${CONDBENCH_MODULE_INSTALL_DIR})
 endif()
