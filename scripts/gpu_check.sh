@@ -25,28 +25,30 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-DEV=$ROOT/.device
+DEV=${GPU_CHECK_DEV:-$ROOT/.device}  # another folder for a dry run here
 
 pack() {
   set -e
   cmake -S . -B build-device -G Ninja -DCMAKE_BUILD_TYPE=Release -DCONDBENCH_NATIVE=OFF -DCONDBENCH_CUDA=ON >/dev/null
   ninja -C build-device -j"${JOBS:-1}" condbench test_solvers condbench_bench cusolver_direct condbench_cusolver
   rm -rf "$DEV"
-  mkdir -p "$DEV/bin" "$DEV/lib" "$DEV/deps"
+  mkdir -p "$DEV/bin" "$DEV/lib" "$DEV/deps" "$DEV/std"
   local bins=(build-device/condbench build-device/tests/test_solvers build-device/bench/condbench_bench
               build-device/bench/cusolver_direct)
   cp "${bins[@]}" "$DEV/bin/"
   cp build-device/lib/libcondbench_cusolver.so "$DEV/lib/"
   strip "$DEV"/bin/* "$DEV"/lib/*.so
   # Every library ldd resolves, except CUDA's (the device has its own, matching its driver) and
-  # glibc's (the device's is newer); libstdc++ and libgcc_s travel: the device's may be older.
+  # glibc's. libstdc++ and libgcc_s go to std/: `run` uses them only if the device's are too old.
   local skip='/(libc|libm|libdl|librt|libpthread|ld-linux-x86-64|libcuda|libcudart|libcusolver|libcublas|libcublasLt|libcusparse|libnvJitLink|libnvrtc)\.so'
   for f in "$DEV"/bin/* "$DEV"/lib/*.so; do
     ldd "$f" | awk '/=> \// {print $3}'
-  done | sort -u | grep -Ev "$skip" | while read -r lib; do cp -L "$lib" "$DEV/deps/"; done
-  echo "GLIBC versions the binaries need (the device's glibc must have them):"
-  objdump -T "$DEV"/bin/* "$DEV"/lib/*.so "$DEV"/deps/* 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -3
-  du -sh "$DEV" "$DEV"/*
+  done | sort -u | grep -Ev "$skip" | while read -r lib; do
+    case "$lib" in */libstdc++.so*|*/libgcc_s.so*) cp -L "$lib" "$DEV/std/" ;; *) cp -L "$lib" "$DEV/deps/" ;; esac
+  done
+  echo "GLIBC versions needed (the device's glibc must have them; std/ may need more):"
+  objdump -T "$DEV"/bin/* "$DEV"/lib/*.so "$DEV"/deps/* 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -2
+  du -sh "$DEV"/bin "$DEV"/lib "$DEV"/deps "$DEV"/std "$DEV"
   local kib
   kib=$(du -sk "$DEV" | cut -f1)
   if [ "$kib" -gt 58000 ]; then echo "gpu_check: .device is ${kib} KiB: too close to the 64 MiB the device tool carries" >&2; exit 1; fi
@@ -65,8 +67,16 @@ CUDA_DIRS=""
 
 say() { echo "$*" | tee -a "$SUMMARY"; }
 left() { echo $((BUDGET - (SECONDS - START))); }
+LIBS=""  # LD_LIBRARY_PATH of our binaries, set by find_libs
 # Our binaries only get our libraries: python3 and nvidia-smi keep the device's own.
-cb() { LD_LIBRARY_PATH="$DEV/deps${CUDA_DIRS:+:$CUDA_DIRS}" "$@"; }
+cb() { LD_LIBRARY_PATH="$LIBS" "$@"; }
+
+# The CUDA folders, then our libraries; the device's libstdc++ unless it is too old for our binaries.
+find_libs() {
+  find_cuda
+  LIBS="$DEV/deps${CUDA_DIRS:+:$CUDA_DIRS}"
+  if ! LD_LIBRARY_PATH="$LIBS" "$DEV/bin/condbench" --version >/dev/null 2>&1; then LIBS="$DEV/deps:$DEV/std${CUDA_DIRS:+:$CUDA_DIRS}"; fi
+}
 
 find_cuda() {
   local d
@@ -81,8 +91,9 @@ find_cuda() {
 phase_env() {
   say "== env"
   nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm,power.limit --format=csv 2>&1 | tee -a "$SUMMARY"
-  find_cuda
   say "CUDA library folders: ${CUDA_DIRS:-none found (ldd below says what is missing)}"
+  say "LD_LIBRARY_PATH of condbench's binaries: $LIBS"
+  cb "$DEV/bin/condbench" --version >/dev/null || say "FAIL: condbench does not start here (see the log)"
   cb ldd "$DEV/lib/libcondbench_cusolver.so" | grep -E 'cuda|cusolver|cublas|not found' | tee -a "$SUMMARY"
   cb "$DEV/bin/condbench" --version | tee -a "$SUMMARY"
   cb "$DEV/bin/condbench" list solvers | grep -A1 '^cusolver.lu ' | tee -a "$SUMMARY"
@@ -108,19 +119,24 @@ kind = "general"
 mode = "geometric"
 kappa = 1e8
 TOML
-  timeout -s TERM 60 env LD_LIBRARY_PATH="$DEV/deps:$CUDA_DIRS" "$DEV/bin/condbench" run "$W/irs_confirm.toml" \
+  timeout -s TERM 60 env LD_LIBRARY_PATH="$LIBS" "$DEV/bin/condbench" run "$W/irs_confirm.toml" \
     --out "$W/irs_confirm" --no-report -q 2>&1 | tail -5
-  python3 - "$W/irs_confirm/results.csv" <<'PY' | tee -a "$SUMMARY"
-import csv, sys
+  python3 - "$W/irs_confirm/results.csv" "$W/irs_confirm/run.json" <<'PY' | tee -a "$SUMMARY"
+import csv, json, sys
+ctx = json.load(open(sys.argv[2]))["context"]
+verdict = "ok" if ctx["cusolver"] == "available" else "FAIL: on a GPU machine cuSOLVER must be available"
+print(f"run.json: cusolver = {ctx['cusolver']}; gpu_module = {ctx['gpu_module']}  [{verdict}]")
 for r in csv.DictReader(open(sys.argv[1])):
-    print(f"{r['solver']:<30} {r['status']:<8} fwd={r['forward_error']:<12.12} fallback={r['fallback']} "
-          f"iters={r['iterations']} time_s={r['time_s'][:10]} facts={r['facts']} note={r['note']} reason={r['reason']}")
+    print(f"{r['solver']:<30} {r['status']:<8} fwd={float(r['forward_error']):.3e} kappa={float(r['kappa']):.3e} "
+          f"fallback={r['fallback']} iters={r['iterations']} time_s={float(r['time_s']):.4g} "
+          f"factor_s={float(r['factor_s']):.4g} transfer_s={float(r['transfer_s']):.4g} facts={r['facts']} "
+          f"note={r['note']} reason={r['reason']}")
 PY
 }
 
 phase_tests() {
   say "== tests: CONDBENCH_EXPECT_GPU=1 test_solvers --gtest_filter=Cusolver.*:CusolverRules.*"
-  timeout -s TERM 90 env CONDBENCH_EXPECT_GPU=1 LD_LIBRARY_PATH="$DEV/deps:$CUDA_DIRS" "$DEV/bin/test_solvers" \
+  timeout -s TERM 90 env CONDBENCH_EXPECT_GPU=1 LD_LIBRARY_PATH="$LIBS" "$DEV/bin/test_solvers" \
     --gtest_filter='Cusolver.*:CusolverRules.*' --gtest_output="xml:$W/gpu_tests.xml" > "$W/gpu_tests.txt" 2>&1
   local rc=$?
   grep -E '^\[  (PASSED|FAILED|SKIPPED) |Failure|Expected|Which is|needs a GPU' "$W/gpu_tests.txt" | head -40 | tee -a "$SUMMARY"
@@ -129,13 +145,13 @@ phase_tests() {
 
 phase_lu() {
   say "== lu: direct Xgetrf+Xgetrs vs condbench's cusolver.lu, uniform matrices (TFLOP/s; /direct is the 2 % check)"
-  timeout -s TERM 120 env LD_LIBRARY_PATH="$DEV/deps:$CUDA_DIRS" "$DEV/bin/cusolver_direct" --sizes=8192,16384,32768 \
+  timeout -s TERM 120 env LD_LIBRARY_PATH="$LIBS" "$DEV/bin/cusolver_direct" --sizes=8192,16384,32768 \
     --matrix=uniform --solvers=cusolver.lu --reps=5 --json="$W/direct_lu.jsonl" 2>&1 | tee -a "$SUMMARY"
 }
 
 phase_irs_speed() {
   say "== irs_speed: every cusolver.irs_* against cusolver.lu, diagonally dominant matrices (refinement converges)"
-  timeout -s TERM 90 env LD_LIBRARY_PATH="$DEV/deps:$CUDA_DIRS" "$DEV/bin/cusolver_direct" --sizes=8192,16384 \
+  timeout -s TERM 90 env LD_LIBRARY_PATH="$LIBS" "$DEV/bin/cusolver_direct" --sizes=8192,16384 \
     --matrix=diagdom --solvers='cusolver.lu,cusolver.irs_*' --reps=3 --json="$W/direct_irs.jsonl" 2>&1 | tee -a "$SUMMARY"
 }
 
@@ -143,7 +159,7 @@ phase_study() {
   local t=$(( $(left) - 25 ))
   [ "$t" -lt 60 ] && t=60
   say "== study: studies/gpu_vs_cpu.toml, ${t} s (an interrupted run keeps its rows; run.json says so)"
-  timeout -s TERM "$t" env LD_LIBRARY_PATH="$DEV/deps:$CUDA_DIRS" "$DEV/bin/condbench" run studies/gpu_vs_cpu.toml \
+  timeout -s TERM "$t" env LD_LIBRARY_PATH="$LIBS" "$DEV/bin/condbench" run studies/gpu_vs_cpu.toml \
     --out "$W/gpu_vs_cpu" --no-report -q 2>&1 | tail -5
   python3 - "$W/gpu_vs_cpu/results.csv" <<'PY' | tee -a "$SUMMARY"
 # Per IRS solver (f64 rows): the largest kappa at which every seed reached f64 accuracy (forward error
@@ -172,11 +188,12 @@ PY
 }
 
 run() {
+  rm -rf "$W"  # this call's results only: a folder left by an earlier call would make `condbench run` refuse
   mkdir -p "$OUT" "$W"
   : > "$SUMMARY"
   local phases=("$@")
   [ ${#phases[@]} -eq 0 ] && phases=(env irs tests lu irs_speed study)
-  [[ " ${phases[*]} " != *" env "* ]] && find_cuda
+  find_libs
   for p in "${phases[@]}"; do
     if [ "$(left)" -le 20 ]; then say "== $p: skipped, the ${BUDGET} s budget is spent"; continue; fi
     local t0=$SECONDS

@@ -1,5 +1,6 @@
 #include "solvers/cusolver/gpu/device.hpp"
 
+#include <dlfcn.h>
 #include <fmt/format.h>
 
 namespace condbench::cusolver {
@@ -10,7 +11,11 @@ std::string device_reason() {
     const cudaError_t e = cudaGetDeviceCount(&count);
     if (e != cudaSuccess) {
       cudaGetLastError();
-      return fmt::format("{}: {}", cudaGetErrorName(e), cudaGetErrorString(e));
+      std::string why = fmt::format("{}: {}", cudaGetErrorName(e), cudaGetErrorString(e));
+      // The runtime says "driver version is insufficient" also when there is no driver at all: say which.
+      if (void* driver = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL); !driver)
+        why += fmt::format(" (the NVIDIA driver library libcuda.so.1 cannot be opened: {})", dlerror());
+      return why;
     }
     if (count == 0) return std::string("cudaGetDeviceCount found no device");
     return std::string();
@@ -30,8 +35,9 @@ std::string versions() {
                          static_cast<double>(p.totalGlobalMem) / (1 << 30));
   cudaGetLastError();
   const auto v = [](int x) { return x ? fmt::format("{}.{}", x / 1000, x % 1000 / 10) : std::string("none"); };
+  // cusolverGetVersion: major * 1000 + minor * 100 + patch (cusolver_common.h's CUSOLVER_VERSION).
   return fmt::format("CUDA runtime {}, driver {}, cuSOLVER {}.{}.{}, device {}", v(runtime), v(driver),
-                     solver / 10000, solver / 100 % 100, solver % 100, device);
+                     solver / 1000, solver % 1000 / 100, solver % 100, device);
 }
 
 void check(cudaError_t e, const char* what) {
