@@ -4,8 +4,13 @@
 // nothing. `condbench_bench --help` lists the options.
 //
 // What is timed: each benchmark iteration calls Solver::solve and reports the solver's own Timing
-// (factor_s + solve_s) with SetIterationTime (UseManualTime), the same figure a study's results.csv holds as
-// time_s; transfer_s (GPU copies) is a separate counter. Every CPU solver copies A and b into its own buffers
+// (factor_s + solve_s) with SetIterationTime (UseManualTime). For a CPU solver that is results.csv's time_s; for
+// a GPU solver it is the device time between CUDA events, without the host-device copies, which are the separate
+// transfer_s counter (results.csv's time_s includes them). GFLOP/s is computed from that device time, as
+// results.csv's gflops column is. A cusolver.* solver warms up once per precision and size class inside the
+// GPU module before its first timed call, so no iteration pays for loading kernels.
+// Diagnostics (skipped solvers) go to stderr, and so do our tables when --benchmark_format is json or csv:
+// then stdout is Google Benchmark's output alone. Every CPU solver copies A and b into its own buffers
 // before its Stopwatch starts (the SolveInput holds const references), so the stored problem is never modified
 // and needs no restoring between iterations, and the copies are outside the timed region. Problems are
 // generated once per (kind, m, n), outside any timed region.
@@ -46,6 +51,9 @@ struct Options {
   int overhead_reps = 41;
   int threads = 0;  // 0: leave OpenBLAS as it is
   bool list_only = false;  // --benchmark_list_tests: register and list, measure nothing
+  // Where our own tables go: stdout beside Google Benchmark's console output, stderr when
+  // stdout is its JSON or CSV (scripts pipe it; compare.py reads it) and must hold nothing else.
+  std::FILE* text = stdout;
 };
 
 constexpr const char* kHelp = R"(condbench_bench: dense solver speed (GFLOP/s, % of this machine's GEMM peak), the lectures' cost
@@ -144,6 +152,7 @@ Options parse_options(int& argc, char** argv, bool& help) {
       if (a == "--help" || a == "-h") help = true;
       if (a.rfind("--benchmark_min_time", 0) == 0) min_time_given = true;
       if (a == "--benchmark_list_tests" || a == "--benchmark_list_tests=true") o.list_only = true;
+      if (a.rfind("--benchmark_format=", 0) == 0 && a != "--benchmark_format=console") o.text = stderr;
       argv[out++] = argv[i];
     }
   }
@@ -278,7 +287,7 @@ void register_solvers(const Options& o, std::vector<std::string>& skipped) {
   for (const Solver* s : chosen) {
     const SolverInfo& info = s->info();
     if (std::string why = s->unavailable_reason(); !why.empty()) {
-      fmt::print("skip {}: {}\n", info.name, why);
+      fmt::print(stderr, "skip {}: {}\n", info.name, why);  // a diagnostic, never in the benchmark output
       skipped.push_back(info.name + ": " + why);
       continue;
     }
@@ -470,21 +479,21 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
 
-  fmt::print("\nGEMM peak (n = {}, best of 3, {} BLAS threads): DGEMM {:.2f} GFLOP/s, SGEMM {:.2f} GFLOP/s\n",
+  fmt::print(o.text, "\nGEMM peak (n = {}, best of 3, {} BLAS threads): DGEMM {:.2f} GFLOP/s, SGEMM {:.2f} GFLOP/s\n",
              o.gemm_n, blas_threads(), peak(Precision::f64), peak(Precision::f32));
   if (!o.claims) return 0;
-  fmt::print("\nThe lectures' cost claims, n = {}, f64, medians of the solvers' own timings:\n", o.claims_n);
-  fmt::print("{:<44} {:<36} {:>8} {:>10} {:>10} {:>7}\n", "claim", "measured", "ratio", "A s", "B s", "flops");
+  fmt::print(o.text, "\nThe lectures' cost claims, n = {}, f64, medians of the solvers' own timings:\n", o.claims_n);
+  fmt::print(o.text, "{:<44} {:<36} {:>8} {:>10} {:>10} {:>7}\n", "claim", "measured", "ratio", "A s", "B s", "flops");
   for (const Ratio& r : ratios)
-    fmt::print("{:<44} {:<36} {:>8.3f} {:>10.4g} {:>10.4g} {:>7.3f}\n", r.claim, r.measured, r.a_s / r.b_s, r.a_s,
+    fmt::print(o.text, "{:<44} {:<36} {:>8.3f} {:>10.4g} {:>10.4g} {:>7.3f}\n", r.claim, r.measured, r.a_s / r.b_s, r.a_s,
                r.b_s, r.flop_ratio);
-  fmt::print("\nOverhead: lapack.lu's own Timing (results.csv time_s) against a bare dgetrf + dgetrs, same matrix, "
+  fmt::print(o.text, "\nOverhead: lapack.lu's own Timing (results.csv time_s) against a bare dgetrf + dgetrs, same matrix, "
              "median of {} (goal: within 5%)\n",
              o.overhead_reps);
-  fmt::print("{:>6} {:>12} {:>12} {:>8} {:>16} {:>10}\n", "n", "timing s", "bare s", "ratio", "whole call s",
+  fmt::print(o.text, "{:>6} {:>12} {:>12} {:>8} {:>16} {:>10}\n", "n", "timing s", "bare s", "ratio", "whole call s",
              "call/bare");
   for (const Overhead& h : overheads)
-    fmt::print("{:>6} {:>12.5g} {:>12.5g} {:>8.4f} {:>16.5g} {:>10.4f}\n", h.n, h.solver_timing_s, h.bare_s,
+    fmt::print(o.text, "{:>6} {:>12.5g} {:>12.5g} {:>8.4f} {:>16.5g} {:>10.4f}\n", h.n, h.solver_timing_s, h.bare_s,
                h.solver_timing_s / h.bare_s, h.call_wall_s, h.call_wall_s / h.bare_s);
   return 0;
 }

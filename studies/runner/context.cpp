@@ -1,6 +1,6 @@
 #include "studies/runner/context.hpp"
 
-#include "solvers/cusolver/device.hpp"
+#include "solvers/cusolver/loader.hpp"
 #include "solvers/plugin/loader.hpp"
 
 #include <armadillo>
@@ -58,6 +58,7 @@ std::string now_iso8601() {
 
 std::string condbench_version() { return CONDBENCH_VERSION; }
 
+
 nlohmann::ordered_json run_context() {
   nlohmann::ordered_json c;
   std::string src = CONDBENCH_SOURCE_DIR;
@@ -86,8 +87,9 @@ nlohmann::ordered_json run_context() {
   c["hardware_threads"] = std::thread::hardware_concurrency();
   c["cpu"] = cpu_model();
   c["gpu"] = gpu_model();
-  std::string why = cusolver::unavailable_reason();
+  std::string why = cusolver::unavailable_reason();  // loads the GPU module, if there is one
   c["cusolver"] = why.empty() ? "available" : why;
+  c["gpu_module"] = cusolver::module_context();
   char host[256] = {0};
   gethostname(host, sizeof host - 1);
   c["host"] = host;

@@ -15,5 +15,7 @@ int blas_threads();
 void set_blas_threads(int n);
 std::string now_iso8601();
 std::string condbench_version();
+// `condbench --version`: the version, and whether the GPU module was built and where it
+// would be loaded from (without loading it).
 
 }  // namespace condbench

@@ -1,19 +1,17 @@
-// cusolver.svd: cusolverDnXgesvd (economy), then x = V S^+ U^T b with singular values
-// below eps * s_max treated as zero (gelsd's rcond = -1 rule): min-norm least squares,
-// rank-deficient and underdetermined problems included. cuSOLVER's gesvd needs m >= n,
-// so an underdetermined A is transposed on the host before the timer starts.
-#include "solvers/cusolver/base.hpp"
-#include "solvers/registry.hpp"
+// cusolver.svd: cusolverDnXgesvd (economy), then x = V S^+ U^T b with the singular
+// values s_i <= u * s_max treated as zero, exactly lapack.svd's rule (?gelsd with
+// rcond = -1; svd_cutoff in rules.hpp): min-norm least squares, rank-deficient and
+// underdetermined problems included. cuSOLVER's gesvd needs m >= n, so an
+// underdetermined A is transposed on the host before the timer starts.
+#include "solvers/cusolver/gpu/base.hpp"
 
 #include <fmt/format.h>
 
-#include <limits>
 #include <vector>
 
 namespace condbench::cusolver {
 namespace {
 
-#ifdef CONDBENCH_HAVE_CUDA
 cublasStatus_t gemv(cublasHandle_t h, cublasOperation_t op, int m, int n, const float* A, int lda, const float* x,
                     float* y) {
   const float one = 1, zero = 0;
@@ -24,19 +22,11 @@ cublasStatus_t gemv(cublasHandle_t h, cublasOperation_t op, int m, int n, const 
   const double one = 1, zero = 0;
   return cublasDgemv(h, op, m, n, &one, A, lda, x, 1, &zero, y, 1);
 }
-#endif
 
 class Svd : public CusolverSolver<Svd> {
  public:
-  const SolverInfo& info() const override {
-    static const SolverInfo i{"cusolver.svd",
-                              "cusolverDnXgesvd on the GPU, x = V S^+ U^T b (min-norm, rcond = eps)",
-                              {ProblemKind::general, ProblemKind::spd, ProblemKind::least_squares,
-                               ProblemKind::underdetermined}};
-    return i;
-  }
+  static constexpr const char* kName = "cusolver.svd";
 
-#ifdef CONDBENCH_HAVE_CUDA
   template <class T>
   SolveOutcome<T> device_run(const SolveInput<T>& in) const {
     Context& c = context();
@@ -74,10 +64,10 @@ class Svd : public CusolverSolver<Svd> {
     check(cudaMemcpyAsync(s.data(), dS.as<T>(), k * sizeof(T), cudaMemcpyDeviceToHost, c.stream), "copy S");
     check(cudaMemcpyAsync(cv.data(), dc.as<T>(), k * sizeof(T), cudaMemcpyDeviceToHost, c.stream), "copy c");
     check(cudaStreamSynchronize(c.stream), "sync");
-    const T cut = std::numeric_limits<T>::epsilon() * (k ? s[0] : T(0));
+    const T s_max = k ? s[0] : T(0);  // gesvd returns them in descending order
     int rank = 0;
     for (std::int64_t i = 0; i < k; ++i) {
-      if (s[i] > cut) {
+      if (svd_keeps(s[i], s_max)) {
         cv[i] /= s[i];
         ++rank;
       } else {
@@ -100,12 +90,13 @@ class Svd : public CusolverSolver<Svd> {
       return SolveOutcome<T>::failure(i > 0 ? fmt::format("cusolverDnXgesvd devInfo={}: {} superdiagonals did not "
                                                           "converge", i, i)
                                             : fmt::format("cusolverDnXgesvd devInfo={}: invalid argument", i));
-    if (rank < k) out.facts.note = fmt::format("effective rank {} of {} (s_i <= eps * s_max treated as zero)", rank, k);
+    if (rank < k)
+      out.facts.note = fmt::format("effective rank {} of {} (s_i <= u * s_max treated as zero, as gelsd)", rank, k);
+    out.facts.extra["rank"] = rank;
     return out;
   }
-#endif
 };
 
 }  // namespace
-CONDBENCH_REGISTER_SOLVER(Svd);
+CONDBENCH_CUSOLVER_SOLVER(Svd);
 }  // namespace condbench::cusolver

@@ -1,6 +1,5 @@
 // cusolver.cholesky: cusolverDnXpotrf + cusolverDnXpotrs. "not SPD" on failure, never a fallback.
-#include "solvers/cusolver/base.hpp"
-#include "solvers/registry.hpp"
+#include "solvers/cusolver/gpu/base.hpp"
 
 #include <fmt/format.h>
 
@@ -11,13 +10,8 @@ namespace {
 
 class Cholesky : public CusolverSolver<Cholesky> {
  public:
-  const SolverInfo& info() const override {
-    static const SolverInfo i{"cusolver.cholesky", "cusolverDnXpotrf + cusolverDnXpotrs on the GPU (lower)",
-                              {ProblemKind::spd}};
-    return i;
-  }
+  static constexpr const char* kName = "cusolver.cholesky";
 
-#ifdef CONDBENCH_HAVE_CUDA
   template <class T>
   SolveOutcome<T> device_run(const SolveInput<T>& in) const {
     Context& c = context();
@@ -57,9 +51,8 @@ class Cholesky : public CusolverSolver<Cholesky> {
     if (int i = read_info(info_s); i != 0) return SolveOutcome<T>::failure(fmt::format("cusolverDnXpotrs devInfo={}", i));
     return out;
   }
-#endif
 };
 
 }  // namespace
-CONDBENCH_REGISTER_SOLVER(Cholesky);
+CONDBENCH_CUSOLVER_SOLVER(Cholesky);
 }  // namespace condbench::cusolver

@@ -1,7 +1,6 @@
 // cusolver.qr: cusolverDnXgeqrf + cusolverDn?ormqr (Q^T b) + cublas?trsm (R x = c).
 // Square and least squares.
-#include "solvers/cusolver/base.hpp"
-#include "solvers/registry.hpp"
+#include "solvers/cusolver/gpu/base.hpp"
 
 #include <fmt/format.h>
 
@@ -10,7 +9,6 @@
 namespace condbench::cusolver {
 namespace {
 
-#ifdef CONDBENCH_HAVE_CUDA
 cusolverStatus_t ormqr_size(cusolverDnHandle_t h, int m, int k, const float* A, const float* tau, const float* C,
                             int* lwork) {
   return cusolverDnSormqr_bufferSize(h, CUBLAS_SIDE_LEFT, CUBLAS_OP_T, m, 1, k, A, m, tau, C, m, lwork);
@@ -37,18 +35,11 @@ cublasStatus_t trsm(cublasHandle_t h, int n, int lda, const double* A, double* B
   return cublasDtrsm(h, CUBLAS_SIDE_LEFT, CUBLAS_FILL_MODE_UPPER, CUBLAS_OP_N, CUBLAS_DIAG_NON_UNIT, n, 1, &one, A,
                      lda, B, lda);
 }
-#endif
 
 class Qr : public CusolverSolver<Qr> {
  public:
-  const SolverInfo& info() const override {
-    static const SolverInfo i{"cusolver.qr",
-                              "cusolverDnXgeqrf + cusolverDn?ormqr + cublas?trsm on the GPU (Householder QR)",
-                              {ProblemKind::general, ProblemKind::spd, ProblemKind::least_squares}};
-    return i;
-  }
+  static constexpr const char* kName = "cusolver.qr";
 
-#ifdef CONDBENCH_HAVE_CUDA
   template <class T>
   SolveOutcome<T> device_run(const SolveInput<T>& in) const {
     Context& c = context();
@@ -97,9 +88,8 @@ class Qr : public CusolverSolver<Qr> {
       if (diag[i] == T(0)) return SolveOutcome<T>::failure(fmt::format("rank deficient: R({},{}) = 0", i + 1, i + 1));
     return out;
   }
-#endif
 };
 
 }  // namespace
-CONDBENCH_REGISTER_SOLVER(Qr);
+CONDBENCH_CUSOLVER_SOLVER(Qr);
 }  // namespace condbench::cusolver
