@@ -4,6 +4,7 @@
 #include "studies/generators/generator.hpp"
 #include "studies/runner/input_error.hpp"
 #include "studies/runner/study.hpp"
+#include "studies/runner/worker_table.hpp"
 
 #include <fmt/format.h>
 
@@ -29,6 +30,7 @@ void list_solvers() {
     const auto& i = s->info();
     std::string prec = std::string(i.f32 ? "f32" : "") + (i.f32 && i.f64 ? "," : "") + (i.f64 ? "f64" : "");
     fmt::print("{:<{}} {:<44} {:<8} {}\n", i.name, w, kinds_of(i), prec, i.description);
+    if (i.origin != "built-in") fmt::print("{:<{}} from {}\n", "", w, i.origin);
     if (std::string u = s->unavailable_reason(); !u.empty()) fmt::print("{:<{}} unavailable here: {}\n", "", w, u);
   }
 }
@@ -65,11 +67,14 @@ void list_studies() {
 
 Command make(CLI::App& app) {
   auto what = std::make_shared<std::string>();
+  auto workers = std::make_shared<std::string>();
   auto* sub = app.add_subcommand("list", "list solvers, generators or the shipped studies");
   sub->add_option("what", *what, "solvers | generators | studies")
       ->required()
       ->check(CLI::IsMember({"solvers", "generators", "studies"}));
-  return {sub, [what] {
+  sub->add_option("--workers", *workers, "TOML file of [[worker]] tables: list their solvers too");
+  return {sub, [what, workers] {
+            if (!workers->empty()) load_workers_file(*workers);
             if (*what == "solvers") list_solvers();
             if (*what == "generators") list_generators();
             if (*what == "studies") list_studies();

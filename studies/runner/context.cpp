@@ -1,5 +1,6 @@
 #include "studies/runner/context.hpp"
 
+#include "solvers/context_hook.hpp"
 #include "solvers/cusolver/device.hpp"
 
 #include <armadillo>
@@ -90,6 +91,7 @@ nlohmann::ordered_json run_context() {
   char host[256] = {0};
   gethostname(host, sizeof host - 1);
   c["host"] = host;
+  for (auto& [key, value] : contributed_context()) c[key] = std::move(value);  // workers, plugins, ...
   return c;
 }
 

@@ -2,6 +2,7 @@
 
 #include "studies/generators/grammar.hpp"
 #include "studies/runner/input_error.hpp"
+#include "studies/runner/worker_table.hpp"
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -248,13 +249,14 @@ Study parse_study(const std::string& text, const std::string& path) {
   }
   for (const auto& [k, v] : doc) {
     std::string key(k.str());
-    if (key != "study" && key != "problem")
-      throw InputError(at(path, v.source()), fmt::format("unknown top-level key '{}' (expected [study] and "
-                                                         "[[problem]] tables)", key));
+    if (key != "study" && key != "problem" && key != "worker")
+      throw InputError(at(path, v.source()), fmt::format("unknown top-level key '{}' (expected [study], "
+                                                         "[[problem]] and [[worker]] tables)", key));
   }
   Study s;
   s.path = path;
   s.text = text;
+  start_declared_workers(doc, path);  // their solvers are registered before the names are resolved
   parse_header(doc, path, s);
   const toml::array* probs = doc["problem"].as_array();
   if (!probs || probs->empty())
