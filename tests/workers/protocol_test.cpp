@@ -1,6 +1,7 @@
 // The protocol's byte layouts and the checks on what a worker says about itself.
 #include "solvers/worker/protocol.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -66,6 +67,28 @@ TEST(WorkerProtocol, SolveAndResultHeadersHaveTheDocumentedOffsets) {
   EXPECT_EQ(h.factor_s, 0.25);
   EXPECT_EQ(h.solve_s, 0.5);
   EXPECT_EQ(h.facts_length, 12u);
+}
+
+std::string hex(const void* p, std::size_t n) {
+  std::string s;
+  for (std::size_t i = 0; i < n; ++i) s += fmt::format("{:02x}", static_cast<const unsigned char*>(p)[i]);
+  return s;
+}
+
+// docs/workers.md, "A complete exchange": the SOLVE of [[2, 0], [0, 4]] x = [2, 4] byte for byte.
+TEST(WorkerProtocol, TheDocumentedExampleIsWhatCondbenchSends) {
+  auto frame = encode_frame_header(MessageType::solve, kSolveHeaderSize + 6 * 8);
+  auto head = encode_solve_header(SolveHeader{1, 0, kind_code(ProblemKind::general), 8, 1, 2, 2});
+  const double a[4] = {2, 0, 0, 4}, b[2] = {2, 4};
+  EXPECT_EQ(hex(frame.data(), frame.size()), "4342574b020000005800000000000000");
+  EXPECT_EQ(hex(head.data(), head.size()),
+            "0100000000000000" "00000000" "00000000" "08000000" "01000000" "0200000000000000" "0200000000000000");
+  EXPECT_EQ(hex(a, sizeof a), "0000000000000040" "0000000000000000" "0000000000000000" "0000000000001040");
+  EXPECT_EQ(hex(b, sizeof b), "0000000000000040" "0000000000001040");
+  auto hello = encode_frame_header(MessageType::hello, 4);
+  EXPECT_EQ(hex(hello.data(), hello.size()), "4342574b010000000400000000000000");
+  auto bye = encode_frame_header(MessageType::bye, 0);
+  EXPECT_EQ(hex(bye.data(), bye.size()), "4342574b030000000000000000000000");
 }
 
 TEST(WorkerProtocol, HelloIsParsedWithItsSolvers) {
