@@ -89,7 +89,9 @@ static void hello(int protocol) {
                   "%s{\"name\":\"%s\",\"kinds\":[\"general\",\"spd\",\"least_squares\",\"underdetermined\"],"
                   "\"precisions\":[\"f32\",\"f64\"],\"description\":\"protocol test: %s\"%s}",
                   i ? "," : "", names[i], names[i] + 2,
-                  i == UNAVAILABLE ? ",\"unavailable\":\"deliberately unavailable\"" : "");
+                  i == UNAVAILABLE ? ",\"unavailable\":\"deliberately unavailable\""
+                  : i == ECHO      ? ",\"flop_method\":\"lu\""
+                                   : "");
   k += snprintf(json + k, sizeof json - (size_t)k, "]}");
   frame(HELLO_REPLY, (uint64_t)k);
   write_all(json, (size_t)k);

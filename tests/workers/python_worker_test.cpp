@@ -125,7 +125,8 @@ void expect_residual_test(const worker::OfferedSolver& s) {
   }
 }
 
-TEST(PythonStack, OffersTheIssuesSolversAllAvailableHere) {
+// One test: starting Python with torch costs seconds, and ctest runs every test in a process of its own.
+TEST(PythonStack, OffersTheIssuesSolversAndEachPassesLapacksResidualTest) {
   std::vector<std::string> want = {"numpy.solve", "numpy.inv", "numpy.lstsq", "numpy.pinv", "scipy.solve",
                                    "scipy.solve_pos", "scipy.lu_solve", "scipy.cho_solve", "scipy.lstsq_gelsd",
                                    "scipy.lstsq_gelsy", "scipy.lstsq_gelss", "torch.solve", "torch.cholesky_solve",
@@ -136,15 +137,13 @@ TEST(PythonStack, OffersTheIssuesSolversAllAvailableHere) {
     got.push_back(s.name);
     // scripts/setup.sh installs python3-numpy, -scipy and -torch: here every solver can run.
     EXPECT_EQ(s.unavailable, "") << s.name << " (run scripts/setup.sh)";
-  }
-  EXPECT_EQ(got, want);
-}
-
-TEST(PythonStack, EverySolverPassesLapacksResidualTest) {
-  for (const auto& s : stack().hello().solvers) {
     if (s.f32) expect_residual_test<float>(s);
     if (s.f64) expect_residual_test<double>(s);
   }
+  EXPECT_EQ(got, want);
+  const auto& v = stack().hello().versions;
+  for (const char* lib : {"python", "numpy", "scipy", "torch"}) EXPECT_TRUE(v.contains(lib)) << lib;
+  EXPECT_EQ(v["blas"]["name"], "OpenBLAS");
 }
 
 TEST(PythonStack, WithoutTorchItsSolversAreListedAsUnavailable) {
@@ -207,24 +206,27 @@ TEST(PythonStack, NumpySolveIsLapackLuOnTheSameOpenblas) {
   openblas_set_num_threads(threads);
 }
 
-TEST(PythonStack, RegisteredProxiesAndRunContext) {
-  std::vector<std::string> names = worker::start_worker(python_spec(kSource + "/workers/python_stack.py"));
-  ASSERT_EQ(names.size(), 19u);
-  const Solver* s = SolverRegistry::instance().find("numpy.solve");
+TEST(WorkerPool, ProxiesAreRegisteredOnceWithTheirOriginAndRunJsonKnowsTheWorker) {
+  std::vector<std::string> names = worker::start_worker(c_worker_spec());
+  ASSERT_EQ(names.size(), 17u);
+  const Solver* s = SolverRegistry::instance().find("c.echo");
   ASSERT_NE(s, nullptr);
-  EXPECT_EQ(s->info().origin, "worker /usr/bin/python3 " + kSource + "/workers/python_stack.py");
-  EXPECT_FALSE(s->info().isolate_by_default);
+  EXPECT_EQ(s->info().origin, std::string("worker ") + CONDBENCH_C_WORKER);
+  EXPECT_FALSE(s->info().isolate_by_default);  // the worker already is another process
   EXPECT_EQ(s->info().flop_method, "lu");
-  EXPECT_EQ(worker::start_worker(python_spec(kSource + "/workers/python_stack.py")), names);  // started once
+  EXPECT_EQ(SolverRegistry::instance().find("c.unavailable")->why_not(ProblemKind::general, Precision::f64),
+            "c.unavailable: deliberately unavailable");
+  EXPECT_EQ(worker::start_worker(c_worker_spec()), names);  // the same command again: the same worker
   nlohmann::ordered_json ctx = run_context();
   ASSERT_TRUE(ctx.contains("workers"));
   const auto& w = ctx["workers"][0];
-  EXPECT_EQ(w["name"], "python_stack");
-  for (const char* lib : {"python", "numpy", "scipy", "torch"}) EXPECT_TRUE(w["versions"].contains(lib)) << lib;
-  EXPECT_EQ(w["versions"]["blas"]["name"], "OpenBLAS");
-  EXPECT_EQ(w["solvers"]["torch.solve"], "available");
+  EXPECT_EQ(w["name"], "c_worker");
+  EXPECT_EQ(w["protocol"], 1);
+  EXPECT_EQ(w["versions"]["c_worker"], "1");
+  EXPECT_EQ(w["solvers"]["c.unavailable"], "deliberately unavailable");
   worker::stop_workers();
-  EXPECT_EQ(SolverRegistry::instance().find("numpy.solve"), nullptr);
+  EXPECT_EQ(SolverRegistry::instance().find("c.echo"), nullptr);
+  EXPECT_FALSE(run_context().contains("workers"));
 }
 
 }  // namespace
