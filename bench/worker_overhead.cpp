@@ -109,7 +109,8 @@ int main(int argc, char** argv) {
   const arma::uword n = 1000;
   arma::mat A = arma::randn<arma::mat>(n, n) + std::sqrt(double(n)) * arma::eye(n, n);
   arma::vec b = arma::randn<arma::vec>(n);
-  fs::path fa = fs::temp_directory_path() / "condbench_bare_A.bin", fb = fs::temp_directory_path() / "condbench_bare_b.bin";
+  const fs::path tmp = fs::temp_directory_path();
+  const fs::path fa = tmp / "condbench_bare_A.bin", fb = tmp / "condbench_bare_b.bin";
   A.save(fa.string(), arma::raw_binary);
   b.save(fb.string(), arma::raw_binary);
   const std::size_t solver = index_of(c, "numpy.solve");

@@ -143,7 +143,7 @@ class _OpenBlas:
     """The OpenBLAS this process has loaded (numpy's, through Debian's libblas.so.3 or directly)."""
 
     def __init__(self):
-        import numpy.linalg  # noqa: F401  (loads numpy's LAPACK and BLAS)
+        # `import numpy` has loaded numpy.linalg, and with it numpy's LAPACK and BLAS.
         self.path, self.lib = None, None
         for p in _loaded_libraries():
             if "openblas" in os.path.basename(p):

@@ -77,7 +77,8 @@ OfferedSolver parse_offered(const nlohmann::ordered_json& o, std::size_t index) 
   }
   for (const std::string& p : string_list(o, "precisions", where)) {
     Precision pr;
-    if (p != "f32" && p != "f64") throw std::runtime_error(fmt::format("{}: unknown precision \"{}\" (f32, f64)", where, p));
+    if (p != "f32" && p != "f64")
+      throw std::runtime_error(fmt::format("{}: unknown precision \"{}\" (f32, f64)", where, p));
     parse_precision(p, pr);
     (pr == Precision::f32 ? s.f32 : s.f64) = true;
   }
@@ -150,7 +151,8 @@ Hello parse_hello(const std::string& text) {
     throw std::runtime_error("hello reply: missing \"protocol\" (the version the worker speaks, 1)");
   h.protocol = p->get<std::uint32_t>();
   if (h.protocol != kProtocolVersion)
-    throw std::runtime_error(fmt::format("worker speaks protocol {}, condbench speaks {}", h.protocol, kProtocolVersion));
+    throw std::runtime_error(
+        fmt::format("worker speaks protocol {}, condbench speaks {}", h.protocol, kProtocolVersion));
   h.worker = string_field(j, "worker", "hello reply", false);
   if (auto v = j.find("versions"); v != j.end()) {
     if (!v->is_object()) throw std::runtime_error("hello reply: \"versions\" must be an object");

@@ -60,7 +60,8 @@ worker::WorkerSpec parse_spec(const toml::table& t, const std::string& path, con
   }
   if (const toml::node* n = t.get("env")) {
     const toml::table* env = n->as_table();
-    if (!env) throw InputError(at(path, n->source()), label + ": 'env' must be a table of strings, e.g. env = { A = \"1\" }");
+    if (!env)
+      throw InputError(at(path, n->source()), label + ": 'env' must be a table of strings, e.g. env = { A = \"1\" }");
     for (const auto& [k, v] : *env) {
       auto s = v.value<std::string>();
       if (!s || !v.is_string())

@@ -166,8 +166,9 @@ TEST(WorkerCli, PythonStackStudyRunsAtASmallSize) {
   std::string md = report::summary_markdown(run);
   auto at = md.find("## The solver guide, measured");
   ASSERT_NE(at, std::string::npos);
-  for (const char* line : {"| f32 | square | 1e2–1e4 |", "| f64 | SPD | 1e2–1e4 |", "| f64 | least squares | 1e8–1e10 |",
-                           "Cholesky: lecture.smart_solve", "SVD lstsq: lecture.smart_solve"})
+  for (const char* line : {"| f32 | square | 1e2–1e4 |", "| f64 | SPD | 1e2–1e4 |",
+                           "| f64 | least squares | 1e8–1e10 |", "Cholesky: lecture.smart_solve",
+                           "SVD lstsq: lecture.smart_solve"})
     EXPECT_NE(md.find(line, at), std::string::npos) << line << "\n" << md.substr(at);
 }
 

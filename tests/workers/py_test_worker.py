@@ -2,6 +2,8 @@
 """A worker for the tests of python/condbench_worker.py: echo, checksums, facts, failures."""
 import os
 import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree, which may be read-only
 import time
 import warnings
 
