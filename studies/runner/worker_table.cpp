@@ -27,14 +27,14 @@ std::string expand(std::string s, const std::string& dir) {
   return s;
 }
 
-worker::WorkerSpec parse_spec(const toml::table& t, const std::string& path, const std::string& label) {
+worker::WorkerSpec parse_spec(const toml::table& t, const std::string& path, const std::string& dir,
+                              const std::string& label) {
   const std::string where = at(path, t.source());
   static const std::set<std::string> known{"command", "name", "env", "time_limit"};
   for (const auto& [k, v] : t)
     if (!known.count(std::string(k.str())))
       throw InputError(at(path, v.source()),
                        fmt::format("{}: unknown key '{}' (known: command, env, name, time_limit)", label, k.str()));
-  const std::string dir = fs::absolute(fs::path(path)).parent_path().lexically_normal().string();
   worker::WorkerSpec spec;
   spec.where = where;
   const toml::array* cmd = t["command"].as_array();
@@ -91,9 +91,11 @@ void start_one(const worker::WorkerSpec& spec, const std::string& label) {
 
 }  // namespace
 
-void start_declared_workers(const toml::table& doc, const std::string& path) {
+void start_declared_workers(const toml::table& doc, const std::string& path, const std::string& dir) {
   const toml::node* node = doc.get("worker");
   if (!node) return;
+  const fs::path base = dir.empty() ? fs::path(path).parent_path() : fs::path(dir);
+  const std::string abs_dir = fs::absolute(base).lexically_normal().string();
   const toml::array* arr = node->as_array();
   if (!arr) throw InputError(at(path, node->source()), "'worker' must be an array of tables ([[worker]])");
   int i = 0;
@@ -101,7 +103,7 @@ void start_declared_workers(const toml::table& doc, const std::string& path) {
     std::string label = fmt::format("[[worker]] #{}", ++i);
     const toml::table* t = w.as_table();
     if (!t) throw InputError(at(path, w.source()), "'worker' must be an array of tables ([[worker]])");
-    start_one(parse_spec(*t, path, label), label);
+    start_one(parse_spec(*t, path, abs_dir, label), label);
   }
 }
 

@@ -19,7 +19,9 @@
 namespace condbench {
 
 // Starts the workers of the [[worker]] tables of `doc` (read from `path`); nothing when none.
-void start_declared_workers(const toml::table& doc, const std::string& path);
+// `dir` is what {dir} stands for: the folder of `path` when empty (a study's base folder when the
+// text comes from elsewhere, as run.json's copy of it).
+void start_declared_workers(const toml::table& doc, const std::string& path, const std::string& dir = "");
 
 // --workers FILE: a TOML file of [[worker]] tables only.
 void load_workers_file(const std::string& path);
