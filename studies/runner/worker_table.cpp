@@ -95,7 +95,7 @@ void start_declared_workers(const toml::table& doc, const std::string& path, con
   const toml::node* node = doc.get("worker");
   if (!node) return;
   const fs::path base = dir.empty() ? fs::path(path).parent_path() : fs::path(dir);
-  const std::string abs_dir = fs::absolute(base).lexically_normal().string();
+  const std::string abs_dir = (base.empty() ? fs::current_path() : fs::absolute(base)).lexically_normal().string();
   const toml::array* arr = node->as_array();
   if (!arr) throw InputError(at(path, node->source()), "'worker' must be an array of tables ([[worker]])");
   int i = 0;

@@ -110,6 +110,19 @@ TEST(WorkerCli, BadWorkerTablesNameFileLineAndKey) {
   EXPECT_FALSE(fs::exists(dir / "out"));
 }
 
+// {dir} is the declaring file's folder, also when that file is named without one.
+TEST(WorkerCli, DirIsTheFolderOfTheDeclaringFileFromAnyCurrentDirectory) {
+  fs::path dir = scratch("dir");
+  fs::copy_file(CONDBENCH_C_WORKER, dir / "my_worker");
+  std::ofstream(dir / "w.toml") << "[[worker]]\ncommand = [\"{dir}/my_worker\"]\n";
+  auto here = run_condbench("list solvers --workers w.toml", dir.string());
+  EXPECT_EQ(here.code, 0) << here.out;
+  EXPECT_NE(here.out.find("from worker " + (dir / "my_worker").string()), std::string::npos) << here.out;
+  auto elsewhere = run_condbench("list solvers --workers " + (dir / "w.toml").string(), "/");
+  EXPECT_EQ(elsewhere.code, 0) << elsewhere.out;
+  EXPECT_NE(elsewhere.out.find("c.echo"), std::string::npos);
+}
+
 TEST(WorkerCli, WorkersFileAddsSolversToListAndRun) {
   fs::path dir = scratch("file");
   std::ofstream(dir / "w.toml") << c_worker_table();
