@@ -11,6 +11,9 @@ packages=(
   libssl-dev  # SHA-256 of each loaded solver plugin (run.json)
 )
 
+# Solver workers: the lectures' Python stack for workers/python_stack.py. Debian builds these
+# for Debian's interpreter, /usr/bin/python3 (a pyenv or conda python3 in PATH does not see them).
+packages+=(python3 python3-numpy python3-scipy python3-torch)
 # Reports: headless Chromium for the report tests, fonts for its screenshots.
 packages+=(chromium fonts-dejavu-core)
 # node and npm for the plotting assets; a node from elsewhere (nodesource) is kept.

@@ -7,6 +7,7 @@
 #include "studies/runner/input_error.hpp"
 #include "studies/runner/skips.hpp"
 #include "studies/runner/study.hpp"
+#include "studies/runner/worker_table.hpp"
 
 #include <fmt/format.h>
 
@@ -85,13 +86,16 @@ void list_studies() {
 Command make(CLI::App& app) {
   auto what = std::make_shared<std::string>();
   auto plugins = std::make_shared<std::vector<std::string>>();
+  auto workers = std::make_shared<std::string>();
   auto* sub = app.add_subcommand("list", "list solvers, generators or the shipped studies");
   sub->add_option("what", *what, "solvers | generators | studies")
       ->required()
       ->check(CLI::IsMember({"solvers", "generators", "studies"}));
   add_plugin_option(sub, *plugins);
-  return {sub, [what, plugins] {
+  sub->add_option("--workers", *workers, "TOML file of [[worker]] tables: list their solvers too");
+  return {sub, [what, plugins, workers] {
             load_plugins(*plugins);
+            if (!workers->empty()) load_workers_file(*workers);
             if (*what == "solvers") list_solvers();
             if (*what == "generators") list_generators();
             if (*what == "studies") list_studies();

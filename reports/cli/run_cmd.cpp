@@ -8,6 +8,7 @@
 #include "studies/runner/runner.hpp"
 #include "studies/runner/skips.hpp"
 #include "studies/runner/study.hpp"
+#include "studies/runner/worker_table.hpp"
 
 #include <fmt/format.h>
 
@@ -22,10 +23,12 @@ struct RunArgs {
   bool quiet = false;
   bool no_report = false;
   std::vector<std::string> plugins;
+  std::string workers;  // --workers FILE: [[worker]] tables (docs/workers.md)
 };
 
 int run(RunArgs& a) {
   load_plugins(a.plugins);
+  if (!a.workers.empty()) load_workers_file(a.workers);
   Study study = load_study(a.study);
   a.opt.progress = !a.quiet;
   a.opt.command_line = command_line();
@@ -95,6 +98,7 @@ Command make(CLI::App& app) {
   sub->add_option("--solver", a->opt.solver_filter, "run only solvers matching NAME or backend.*");
   sub->add_option("--precision", a->opt.precision_filter, "run only f32 or f64");
   sub->add_flag("-q,--quiet", a->quiet, "no progress on stderr");
+  sub->add_option("--workers", a->workers, "TOML file of [[worker]] tables: solvers served by external programs");
   sub->add_flag("--no-report", a->no_report, "do not write report.html, figures/ and summary.md at the end");
   add_plugin_option(sub, a->plugins);
   return {sub, [a] { return run(*a); }};

@@ -1,5 +1,6 @@
 #include "studies/runner/context.hpp"
 
+#include "solvers/context_hook.hpp"
 #include "solvers/cusolver/loader.hpp"
 #include "solvers/plugin/loader.hpp"
 
@@ -94,6 +95,7 @@ nlohmann::ordered_json run_context() {
   gethostname(host, sizeof host - 1);
   c["host"] = host;
   c["plugins"] = plugin::loaded_plugins_json();  // path, ABI, version, sha256, solvers of each
+  for (auto& [key, value] : contributed_context()) c[key] = std::move(value);  // workers, plugins, ...
   return c;
 }
 

@@ -3,6 +3,7 @@
 #include "studies/generators/grammar.hpp"
 #include "studies/runner/input_error.hpp"
 #include "studies/runner/study_plugins.hpp"
+#include "studies/runner/worker_table.hpp"
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -271,14 +272,15 @@ Study parse_study(const std::string& text, const std::string& path, const std::s
   }
   for (const auto& [k, v] : doc) {
     std::string key(k.str());
-    if (key != "study" && key != "problem")
-      throw InputError(at(path, v.source()), fmt::format("unknown top-level key '{}' (expected [study] and "
-                                                         "[[problem]] tables)", key));
+    if (key != "study" && key != "problem" && key != "worker")
+      throw InputError(at(path, v.source()), fmt::format("unknown top-level key '{}' (expected [study], "
+                                                         "[[problem]] and [[worker]] tables)", key));
   }
   Study s;
   s.path = path;
   s.text = text;
   s.base_dir = base_dir.empty() ? std::filesystem::path(path).parent_path().string() : base_dir;
+  start_declared_workers(doc, path, s.base_dir);  // their solvers are registered before the names are resolved
   parse_header(doc, path, s);
   const toml::array* probs = doc["problem"].as_array();
   if (!probs || probs->empty())
