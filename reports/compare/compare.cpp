@@ -126,6 +126,7 @@ Comparison compare_runs(const RunData& a, const RunData& b, const Options& opt) 
       if (oka && !okb) ++row.newly_failed;
       if (!oka && okb) ++row.newly_ok;
       if (!oka || !okb) continue;
+      row.contended_pairs += p.a->jobs > 1 || p.b->jobs > 1;
       double fa = p.a->forward_error, fb = p.b->forward_error;
       if (std::isfinite(fa) && std::isfinite(fb)) {
         // Below u the difference is rounding noise, not a change of method.
@@ -157,7 +158,7 @@ Comparison compare_runs(const RunData& a, const RunData& b, const Options& opt) 
     // from a change: no time verdict then.
     bool spread_known = std::all_of(pairs.begin(), pairs.end(),
                                     [](const Pair& p) { return p.a->repetitions > 1 && p.b->repetitions > 1; });
-    row.time_verdict = d_time.size() >= 3 || spread_known
+    row.time_verdict = (d_time.size() >= 3 || spread_known) && row.contended_pairs == 0
                            ? judge(d_time, opt.time_factor, spread.empty() ? 0 : median(spread))
                            : Verdict::same;
     c.rows.push_back(row);
@@ -194,14 +195,17 @@ std::string markdown(const Comparison& c, const RunData& a, const RunData& b) {
     md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", r.solver, r.precision,
                       r.problem, report::kappa_bin_label(r.kappa_bin, c.options.kappa_width), r.pairs,
                       err_text(r.error_a), err_text(r.error_b), ratio_text(r.error_change), ev, time_text(r.time_a),
-                      time_text(r.time_b), ratio_text(r.time_change), mark(r.time_verdict, "faster", "slower"));
+                      time_text(r.time_b), ratio_text(r.time_change),
+                      r.contended_pairs ? std::string("none (timed beside other cases: jobs > 1)")
+                                        : mark(r.time_verdict, "faster", "slower"));
   }
   md += fmt::format(
       "\nRows pair the same case x solver x precision in A and B. Per group: the median of the per-pair ratios B/A "
       "(errors floored at u). Verdict: worse/better when the median log ratio exceeds both log10({}) for errors "
       "(log10({}) plus the repetitions' spread for times) and twice its robust standard error across the pairs "
       "(seeds, sizes); a group with more new failures than recoveries is worse. Times get a verdict only with 3 "
-      "pairs or more, or with repeated timings (study repetitions > 1) in both runs.\n",
+      "pairs or more, or with repeated timings (study repetitions > 1) in both runs, and never when a row was timed "
+      "while other cases ran beside it (the jobs column > 1: run timing studies with --jobs 1).\n",
       c.options.error_factor, c.options.time_factor);
   return md;
 }
@@ -259,7 +263,10 @@ std::string html(const Comparison& c, const RunData& a, const RunData& b, const 
        "<th>pairs</th><th>error A</th><th>error B</th><th>B/A</th><th>error</th><th>time A</th><th>time B</th>"
        "<th>B/A</th><th>time</th></tr></thead><tbody>\n";
   for (const auto& r : c.rows) {
-    const char* tv = r.time_verdict == Verdict::worse ? "slower" : r.time_verdict == Verdict::better ? "faster" : "same";
+    const char* tv = r.contended_pairs                     ? "none (jobs > 1)"
+                     : r.time_verdict == Verdict::worse  ? "slower"
+                     : r.time_verdict == Verdict::better ? "faster"
+                                                         : "same";
     h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=num>{}</td><td class=num>{}</td>"
                      "<td class=num>{}</td><td class=num>{}</td><td class=\"{}\">{}</td><td class=num>{}</td>"
                      "<td class=num>{}</td><td class=num>{}</td><td class=\"{}\">{}</td></tr>\n",

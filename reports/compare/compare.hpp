@@ -37,6 +37,9 @@ struct Row {
   double time_a = 0, time_b = 0;    // median time
   double time_change = 1;           // median of time_b / time_a per pair
   Verdict time_verdict = Verdict::same;
+  // Pairs with a row timed while other cases ran beside it (jobs > 1 in A or B): their
+  // times are not the machine's own, so the group gets no time verdict.
+  int contended_pairs = 0;
 };
 
 struct Comparison {

@@ -104,3 +104,20 @@ TEST(CompareRuns, SolverMapPairsDifferentlyNamedSolvers) {
   EXPECT_EQ(c.only_b, 0);
   EXPECT_GT(c.matched, 0);
 }
+
+TEST(CompareRuns, TimesTakenBesideOtherCasesGetNoTimeVerdict) {
+  RunData a = fixture_run();
+  RunData b = a;
+  for (auto& r : b.rows) r.time_s *= 3;  // three times slower everywhere...
+  cc::Comparison alone = cc::compare_runs(a, b, {});
+  int slower = 0;
+  for (const auto& r : alone.rows) slower += r.time_verdict == cc::Verdict::worse;
+  EXPECT_GT(slower, 0);
+  for (auto& r : b.rows) r.jobs = 2;  // ...but timed while another case ran beside each row
+  cc::Comparison contended = cc::compare_runs(a, b, {});
+  for (const auto& r : contended.rows) {
+    EXPECT_EQ(r.time_verdict, cc::Verdict::same) << r.solver;
+    if (r.ok_pairs) EXPECT_GT(r.contended_pairs, 0) << r.solver;
+  }
+  EXPECT_NE(cc::markdown(contended, a, b).find("timed beside other cases"), std::string::npos);
+}
