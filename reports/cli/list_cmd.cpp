@@ -31,6 +31,8 @@ void list_solvers() {
     fmt::print("{:<{}} {:<44} {:<8} {}\n", i.name, w, kinds_of(i), prec, i.description);
     if (std::string u = s->unavailable_reason(); !u.empty()) fmt::print("{:<{}} unavailable here: {}\n", "", w, u);
   }
+  // Families build solvers from parametric names on first use; the list above holds their registered defaults.
+  for (const SolverFamily& f : SolverRegistry::instance().families()) fmt::print("\nfamily {}\n  {}\n", f.prefix, f.grammar);
 }
 
 void list_generators() {

@@ -3,6 +3,7 @@
 #include "reports/common/escape.hpp"
 #include "reports/report/analysis.hpp"
 #include "reports/report/figures.hpp"
+#include "reports/report/ir_table.hpp"
 #include "studies/runner/input_error.hpp"
 
 #include <fmt/format.h>
@@ -167,6 +168,7 @@ std::string summary_markdown(const RunData& run) {
     md += "\n";
   }
   md += fmt::format("\n{}\n", kSlopeRule);
+  md += ir_table_markdown(ir_regions(run));  // refinement solvers only (reports/report/ir_table.hpp)
 
   for (const auto& t : digits_tables(run.rows)) {
     md += fmt::format("\n## Correct digits, {} (u = {:.2e})\n\n| solver · problem |", t.precision,
@@ -312,6 +314,7 @@ std::string report_html(const RunData& run, const WebAssets& assets) {
     if (f.name == "forward_error") {
       h += "<h2>Slope and the κ where the last digit goes</h2>\n" + slope_table_html(groups);
       h += fmt::format("<p class=\"rule\">{}</p>\n", kSlopeRule);
+      h += ir_table_html(ir_regions(run));  // refinement solvers only (reports/report/ir_table.hpp)
     }
   }
   h += "<h2>Correct digits per κ range</h2>\n";
