@@ -207,7 +207,7 @@ SolveOutcome<T> run(const SolveInput<T>& in, const RefineSpec& spec) {
   const int n = static_cast<int>(in.A.n_rows);
   const double u = unit_roundoff(prec), u_r = unit_roundoff(spec.ur);
   const bool extra_precise = u_r < u;
-  const double tol_b = 2 * u + (n + 1) * u_r, tol_d = 2 * u;
+  const double tol_b = 2 * u + std::sqrt(static_cast<double>(n)) * u_r, tol_d = 2 * u;
   const bool gmres_ir = spec.method == Method::gmres;
 
   nlohmann::ordered_json facts;
