@@ -73,7 +73,10 @@ struct DD {
   DD& operator*=(DD y) { return *this = *this * y; }
   DD& operator/=(DD y) { return *this = *this / y; }
   friend bool operator<(DD x, DD y) { return x.hi < y.hi || (x.hi == y.hi && x.lo < y.lo); }
+  friend bool operator>(DD x, DD y) { return y < x; }
+  friend bool operator==(DD x, DD y) { return x.hi == y.hi && x.lo == y.lo; }
   friend DD abs(DD x) { return x.hi < 0 || (x.hi == 0 && x.lo < 0) ? -x : x; }
+  friend bool isfinite(DD x) { return std::isfinite(x.hi) && std::isfinite(x.lo); }
 };
 
 }  // namespace condbench::lowprec

@@ -1,30 +1,37 @@
 #include "studies/reference/kappa_inf.hpp"
 
-#include "studies/reference/dense128.hpp"
+#include "solvers/lowprec/double_double.hpp"
+#include "solvers/lowprec/lu.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <vector>
 
 namespace condbench::ref {
 namespace {
 
+using lowprec::DD;
+
 constexpr double kDoubleUpTo = 1e11;
 
-double inverse_norm_inf_f128(const arma::mat& A) {
-  const std::size_t n = A.n_rows;
-  const Lu128 lu(A);
-  if (lu.singular()) return std::numeric_limits<double>::infinity();
-  std::vector<f128> row_sum(n, 0), x(n);
-  for (std::size_t j = 0; j < n; ++j) {
-    std::fill(x.begin(), x.end(), f128(0));
-    x[j] = 1;
-    lu.solve(x);
-    for (std::size_t i = 0; i < n; ++i) row_sum[i] += x[i] < 0 ? -x[i] : x[i];
+double inverse_norm_inf_dd(const arma::mat& A) {
+  const int n = static_cast<int>(A.n_rows);
+  std::vector<DD> a(A.n_elem);
+  for (std::size_t i = 0; i < a.size(); ++i) a[i] = DD(A[i]);
+  const lowprec::LuFactors<DD> lu = lowprec::lu_factor(std::move(a), n);
+  if (lu.outcome != lowprec::LuFactors<DD>::Outcome::ok) return std::numeric_limits<double>::infinity();
+  std::vector<DD> row_sum(n), x(n);
+  for (int j = 0; j < n; ++j) {
+    std::fill(x.begin(), x.end(), DD(0.0));
+    x[j] = DD(1.0);
+    lowprec::lu_solve_in_place(lu.a, lu.piv, n, x);
+    for (int i = 0; i < n; ++i) row_sum[i] += abs(x[i]);
   }
-  f128 m = 0;
-  for (f128 s : row_sum) m = s > m ? s : m;
-  return static_cast<double>(m);
+  double m = 0;
+  for (const DD& s : row_sum) m = std::max(m, static_cast<double>(s));
+  return m;
 }
 
 }  // namespace
@@ -37,7 +44,7 @@ double kappa_inf(const arma::mat& A, double kappa2_hint) {
     arma::mat inv;
     if (arma::inv(inv, A)) return norm_a * arma::norm(inv, "inf");
   }
-  return norm_a * inverse_norm_inf_f128(A);
+  return norm_a * inverse_norm_inf_dd(A);
 }
 
 }  // namespace condbench::ref
