@@ -43,7 +43,8 @@ void BM_Lu(benchmark::State& state) {
     LuFactors<S> f = lu_factor(v, n);  // the copy of v is part of it: n^2 against n^3
     benchmark::DoNotOptimize(f.a.data());
   }
-  state.counters["Mop/s"] = benchmark::Counter(2.0 * n * n * n / 3 * 1e-6, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["Mop/s"] =
+      benchmark::Counter(2.0 * n * n * n / 3 * 1e-6, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK_TEMPLATE(BM_Lu, Half)->Arg(100)->Arg(200)->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_Lu, Low<Format::fp16, Subnormals::flush>)->Arg(100)->Unit(benchmark::kMillisecond);

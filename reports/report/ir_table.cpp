@@ -1,20 +1,20 @@
 #include "reports/report/ir_table.hpp"
 
-#include "reports/common/escape.hpp"
-#include "reports/report/report.hpp"
-#include "studies/reference/kappa_inf.hpp"
-#include "studies/runner/input_error.hpp"
-#include "studies/runner/study.hpp"
-
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <iterator>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <tuple>
+
+#include "reports/common/escape.hpp"
+#include "reports/report/report.hpp"
+#include "studies/reference/kappa_inf.hpp"
+#include "studies/runner/input_error.hpp"
+#include "studies/runner/study.hpp"
 
 namespace condbench::report {
 namespace {
@@ -66,7 +66,8 @@ std::optional<Solve> read_solve(const ResultRow& r) {
     s.stop = r.status != "ok" ? r.reason : r.note.substr(0, r.note.find(':'));
     return s;
   }
-  if (r.solver.rfind("ir.", 0) != 0) return std::nullopt;
+  // Square refinement only: the least-squares solvers (ir.qr:, ir.qrgmres:) have their own table.
+  if (r.solver.rfind("ir.lu:", 0) != 0 && r.solver.rfind("ir.gmres:", 0) != 0) return std::nullopt;
   nlohmann::json f = nlohmann::json::parse(r.facts, nullptr, false);
   if (!f.is_object() || !f.contains("uf")) return std::nullopt;  // failed before refining (bad precision)
   s.method = r.solver.rfind("ir.gmres:", 0) == 0 ? "GMRES-IR" : "LU-IR";
@@ -117,8 +118,9 @@ class KappaInf {
     if (auto it = memo_.find(key); it != memo_.end()) return it->second;
     double k = std::nan("");
     if (auto it = stored_.find(r.case_id); it != stored_.end() && it->second.n_rows == it->second.n_cols) {
-      const arma::mat a = r.precision == "f32" ? arma::conv_to<arma::mat>::from(arma::conv_to<arma::fmat>::from(it->second))
-                                               : it->second;
+      const arma::mat a = r.precision == "f32"
+                              ? arma::conv_to<arma::mat>::from(arma::conv_to<arma::fmat>::from(it->second))
+                              : it->second;
       k = ref::kappa_inf(a, r.kappa);
     }
     return memo_[key] = k;
@@ -181,7 +183,8 @@ IrTable ir_regions(const RunData& run) {
     std::optional<Solve> s = read_solve(r);
     if (!s) continue;
     const int method = s->method == "LU-IR" ? 0 : s->method == "GMRES-IR" ? 1 : 2;
-    groups[Key{method, rank(s->u), rank(s->uf), rank(s->ur), rank(s->up), r.solver, r.problem, r.precision}].push_back(*s);
+    groups[Key{method, rank(s->u), rank(s->uf), rank(s->ur), rank(s->up), r.solver, r.problem, r.precision}].push_back(
+        *s);
     case_ids.insert(r.case_id);
   }
   // dsgesv rows join the table beside the refinement solvers; alone they make none.
@@ -221,7 +224,8 @@ IrTable ir_regions(const RunData& run) {
       levels[s.row->kappa_nominal].emplace_back(&s, ok);
     }
     auto it = levels.begin();
-    while (it != levels.end() && std::all_of(it->second.begin(), it->second.end(), [](const auto& c) { return c.second; }))
+    while (it != levels.end() &&
+           std::all_of(it->second.begin(), it->second.end(), [](const auto& c) { return c.second; }))
       ++it;
     if (it != levels.begin()) {
       for (const auto& [s, ok] : std::prev(it)->second) {
@@ -306,7 +310,8 @@ std::string rule(const IrTable& t) {
       "Carson & Higham 2018's abstract, and the worked example of Amestoy et al. 2024 (five-precision GMRES-IR). "
       "Where measurement and publication disagree, the measurement stands. With u_r = u (fixed-precision "
       "refinement: (H,S,S), (H,D,D), (S,D,D), dsgesv) refinement converges to a backward error of order u and the "
-      "forward error stays near cond(A,x)·u: the published bounds, for u_r < u, are not set beside those rows. False stops: solves that stopped as "
+      "forward error stays near cond(A,x)·u: the published bounds, for u_r < u, are not set beside those rows. False "
+      "stops: solves that stopped as "
       "converged with an error above the limiting accuracy. {0} is measured on each stored matrix.",
       k);
   if (!t.kappa_note.empty()) r += " " + t.kappa_note;
@@ -319,10 +324,11 @@ std::string ir_table_markdown(const IrTable& t) {
   if (t.lines.empty()) return "";
   const std::string k = t.kappa_name;
   std::string md = "\n## Convergence regions of iterative refinement (Carson & Higham)\n\n";
-  md += fmt::format("| variant | solver | precision | problem | converged up to {0} | steps (GMRES its) there | max "
-                    "fe∞ there | first failure at {0} | formula {0} | published {0} | measured against theory | false "
-                    "stops |\n|---|---|---|---|---:|---:|---:|---|---:|---:|---|---:|\n",
-                    k);
+  md += fmt::format(
+      "| variant | solver | precision | problem | converged up to {0} | steps (GMRES its) there | max "
+      "fe∞ there | first failure at {0} | formula {0} | published {0} | measured against theory | false "
+      "stops |\n|---|---|---|---|---:|---:|---:|---|---:|---:|---|---:|\n",
+      k);
   for (const IrRegion& g : t.lines)
     md += fmt::format("| {} | `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", md_escape(g.variant),
                       g.solver, g.precision, md_escape(g.problem), kappa_text(g.top), steps_text(g),
@@ -334,25 +340,162 @@ std::string ir_table_markdown(const IrTable& t) {
   return md;
 }
 
+namespace {
+
+struct Published {
+  const char* solver;
+  const char* precision;
+  std::vector<std::pair<double, const char*>> cells;
+};
+
+// Carson, Higham & Pranesh 2020 (their code's output lsqr_randsvd_ir_steps.txt: m = 100, n = 10, randsvd mode 3,
+// one matrix per kappa, at most 20 steps; GMRES tolerance 1e-12 for half/double/quad, 1e-6 for half/single/double).
+const std::vector<Published>& published_ls() {
+  static const std::vector<Published> p{
+      {"ir.qr:uf=fp16:ur=quad",
+       "f64",
+       {{1e2, "13"}, {1e4, "Inf"}, {1e7, "Inf"}, {1e9, "Inf"}, {1e10, "Inf"}, {1e11, "Inf"}, {1e12, "Inf"}}},
+      {"ir.qrgmres:uf=fp16:ur=quad",
+       "f64",
+       {{1e2, "2 (16)"},
+        {1e4, "2 (26)"},
+        {1e7, "2 (49)"},
+        {1e9, "3 (153)"},
+        {1e10, "4 (292)"},
+        {1e11, "7 (491)"},
+        {1e12, "Inf"}}},
+      {"ir.qr:uf=fp16:ur=f64",
+       "f32",
+       {{1e3, "11"}, {1e4, "Inf"}, {1e5, "Inf"}, {1e6, "Inf"}, {1e7, "Inf"}, {1e8, "Inf"}}},
+      {"ir.qrgmres:uf=fp16:ur=f64",
+       "f32",
+       {{1e3, "2 (12)"}, {1e4, "2 (20)"}, {1e5, "2 (80)"}, {1e6, "5 (292)"}, {1e7, "12 (724)"}, {1e8, "Inf"}}}};
+  return p;
+}
+
+std::string median_int(std::vector<int> v) {
+  std::sort(v.begin(), v.end());
+  return std::to_string(v[v.size() / 2]);
+}
+
+}  // namespace
+
+LsTable ls_steps(const RunData& run) {
+  LsTable t;
+  std::map<std::pair<std::string, std::string>, std::map<double, std::vector<const ResultRow*>>> groups;
+  std::set<double> kappas;
+  for (const ResultRow& r : run.rows) {
+    if (r.status == "skipped" || (r.solver.rfind("ir.qr:", 0) != 0 && r.solver.rfind("ir.qrgmres:", 0) != 0)) continue;
+    groups[{r.solver, r.precision}][r.kappa_nominal].push_back(&r);
+    kappas.insert(r.kappa_nominal);
+  }
+  t.kappas.assign(kappas.begin(), kappas.end());
+  for (const auto& [key, levels] : groups) {
+    LsTable::Line line{key.first, key.second, false, {}};
+    for (double k : t.kappas) {
+      auto it = levels.find(k);
+      if (it == levels.end()) {
+        line.cells.emplace_back();
+        continue;
+      }
+      std::vector<int> steps, its;
+      double worst_fe = 0;
+      for (const ResultRow* r : it->second) {
+        if (r->status != "ok") continue;
+        worst_fe = std::max(worst_fe, r->forward_error);
+        const nlohmann::json f = nlohmann::json::parse(r->facts, nullptr, false);
+        steps.push_back(f.is_object() ? f.value("steps", -1) : -1);
+        if (f.is_object() && f.contains("gmres_iterations")) its.push_back(f["gmres_iterations"].get<int>());
+      }
+      std::string c = steps.empty() ? "Inf" : median_int(steps) + (its.empty() ? "" : " (" + median_int(its) + ")");
+      if (!steps.empty() && steps.size() < it->second.size())
+        c += fmt::format(" [{} of {}]", steps.size(), it->second.size());
+      const double u = key.second == "f32" ? 0x1p-24 : 0x1p-53;
+      if (!(worst_fe <= 10 * u)) c += fmt::format(" fe {:.0e}", worst_fe);
+      line.cells.push_back(c);
+    }
+    t.lines.push_back(line);
+    for (const Published& p : published_ls()) {
+      if (key.first != p.solver || key.second != p.precision) continue;
+      LsTable::Line pub{key.first, key.second, true, {}};
+      for (double k : t.kappas) {
+        std::string c;
+        for (const auto& [pk, pc] : p.cells)
+          if (pk == k) c = pc;
+        pub.cells.push_back(c);
+      }
+      t.lines.push_back(pub);
+    }
+  }
+  return t;
+}
+
+namespace {
+
+const char* const kLsRule =
+    "Steps (total GMRES iterations) to convergence, the median over the seeds; Inf: no seed converged; [k of N]: only "
+    "k seeds did; \"fe 2e-06\": the largest forward error of those that converged, where it is above 10u (the solver's "
+    "test passed, "
+    "the error did not reach u). \"published\" lines: Carson, Higham & Pranesh 2020 (one matrix per κ; they stop on "
+    "the true "
+    "error right after an update, condbench's solvers stop on the backward error and the size of the last "
+    "correction, which takes one more step to see). κ is the generator's nominal κ₂.";
+
+}  // namespace
+
+std::string ls_table_markdown(const LsTable& t) {
+  if (t.lines.empty()) return "";
+  std::string md = "\n## Least-squares refinement (Carson, Higham & Pranesh)\n\n| solver | precision |";
+  std::string sep = "|---|---|";
+  for (double k : t.kappas) md += " κ " + format_kappa(k) + " |", sep += "---:|";
+  md += "\n" + sep + "\n";
+  for (const auto& l : t.lines) {
+    md += fmt::format("| {}`{}` | {} |", l.published ? "published: " : "", l.solver, l.precision);
+    for (const auto& c : l.cells) md += " " + c + " |";
+    md += "\n";
+  }
+  return md + "\n" + kLsRule + "\n";
+}
+
+std::string ls_table_html(const LsTable& t) {
+  if (t.lines.empty()) return "";
+  std::string h =
+      "<h2>Least-squares refinement (Carson, Higham &amp; Pranesh)</h2>\n<table class=\"lstable\"><thead><tr>"
+      "<th>solver</th><th>precision</th>";
+  for (double k : t.kappas) h += "<th>κ " + markup_escape(format_kappa(k)) + "</th>";
+  h += "</tr></thead><tbody>\n";
+  for (const auto& l : t.lines) {
+    h += fmt::format("<tr{}><td>{}<code>{}</code></td><td>{}</td>", l.published ? " class=\"published\"" : "",
+                     l.published ? "published: " : "", markup_escape(l.solver), markup_escape(l.precision));
+    for (const auto& c : l.cells) h += "<td class=\"num\">" + markup_escape(c) + "</td>";
+    h += "</tr>\n";
+  }
+  return h + "</tbody></table>\n<p class=\"rule\">" + markup_escape(kLsRule) + "</p>\n";
+}
+
 std::string ir_table_html(const IrTable& t) {
   if (t.lines.empty()) return "";
   const std::string k = markup_escape(t.kappa_name);
   std::string h = "<h2>Convergence regions of iterative refinement (Carson &amp; Higham)</h2>\n";
-  h += fmt::format("<table class=\"irtable\"><thead><tr><th>variant</th><th>solver</th><th>precision</th><th>problem"
-                   "</th><th>converged up to {0}</th><th>steps (GMRES its)</th><th>max fe∞ there</th><th>first "
-                   "failure at {0}</th><th>formula {0}</th><th>published {0}</th><th>measured against theory</th><th>"
-                   "false stops</th></tr></thead><tbody>\n",
-                   k);
+  h += fmt::format(
+      "<table class=\"irtable\"><thead><tr><th>variant</th><th>solver</th><th>precision</th><th>problem"
+      "</th><th>converged up to {0}</th><th>steps (GMRES its)</th><th>max fe∞ there</th><th>first "
+      "failure at {0}</th><th>formula {0}</th><th>published {0}</th><th>measured against theory</th><th>"
+      "false stops</th></tr></thead><tbody>\n",
+      k);
   for (const IrRegion& g : t.lines) {
-    const char* cls = !g.top ? "bad" : g.published > 0 && std::abs(std::log10(*g.top / g.published)) > 1 ? "warn" : "good";
-    h += fmt::format("<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td class=\"num {}\">{}</td><td "
-                     "class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td "
-                     "class=\"num\" title=\"{}\">{}</td><td>{}</td><td class=\"num\">{}</td></tr>\n",
-                     markup_escape(g.variant), markup_escape(g.solver), markup_escape(g.precision),
-                     markup_escape(g.problem), cls, markup_escape(kappa_text(g.top)), markup_escape(steps_text(g)),
-                     g.top ? fmt::format("{:.1e}", g.forward_error) : "—", markup_escape(failure_text(g)),
-                     markup_escape(bound_text(g.formula)), markup_escape(g.published_source),
-                     markup_escape(bound_text(g.published)), markup_escape(verdict(g)), g.false_stops);
+    const char* cls = !g.top                                                              ? "bad"
+                      : g.published > 0 && std::abs(std::log10(*g.top / g.published)) > 1 ? "warn"
+                                                                                          : "good";
+    h += fmt::format(
+        "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td class=\"num {}\">{}</td><td "
+        "class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td "
+        "class=\"num\" title=\"{}\">{}</td><td>{}</td><td class=\"num\">{}</td></tr>\n",
+        markup_escape(g.variant), markup_escape(g.solver), markup_escape(g.precision), markup_escape(g.problem), cls,
+        markup_escape(kappa_text(g.top)), markup_escape(steps_text(g)),
+        g.top ? fmt::format("{:.1e}", g.forward_error) : "—", markup_escape(failure_text(g)),
+        markup_escape(bound_text(g.formula)), markup_escape(g.published_source), markup_escape(bound_text(g.published)),
+        markup_escape(verdict(g)), g.false_stops);
   }
   h += "</tbody></table>\n<p class=\"rule\">" + markup_escape(rule(t)) + "</p>\n";
   return h;

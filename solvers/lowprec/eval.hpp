@@ -3,12 +3,12 @@
 // software arithmetic). Conversions between them and the working precision T (float, double).
 #pragma once
 
-#include "solvers/lowprec/double_double.hpp"
-
 #include <cstdint>
 #include <optional>
 #include <string_view>
 #include <type_traits>
+
+#include "solvers/lowprec/double_double.hpp"
 
 namespace condbench::lowprec {
 
@@ -16,10 +16,14 @@ enum class Eval : std::uint8_t { f32, f64, dd, quad };
 
 inline const char* to_string(Eval e) {
   switch (e) {
-    case Eval::f32: return "f32";
-    case Eval::f64: return "f64";
-    case Eval::dd: return "dd";
-    case Eval::quad: return "quad";
+    case Eval::f32:
+      return "f32";
+    case Eval::f64:
+      return "f64";
+    case Eval::dd:
+      return "dd";
+    case Eval::quad:
+      return "quad";
   }
   return "?";
 }
@@ -36,10 +40,14 @@ inline std::optional<Eval> parse_eval(std::string_view s) {
 // 2^-113.
 constexpr double unit_roundoff(Eval e) {
   switch (e) {
-    case Eval::f32: return 0x1p-24;
-    case Eval::f64: return 0x1p-53;
-    case Eval::dd: return 0x1p-106;
-    case Eval::quad: return 0x1p-113;
+    case Eval::f32:
+      return 0x1p-24;
+    case Eval::f64:
+      return 0x1p-53;
+    case Eval::dd:
+      return 0x1p-106;
+    case Eval::quad:
+      return 0x1p-113;
   }
   return 1;
 }
@@ -49,8 +57,10 @@ using Quad = __float128;
 // x (a float or double, or a value of a low format held in one) in the evaluation type P: exact.
 template <class P, class T>
 P widen(T x) {
-  if constexpr (std::is_same_v<P, DD>) return DD(static_cast<double>(x));
-  else return static_cast<P>(x);
+  if constexpr (std::is_same_v<P, DD>)
+    return DD(static_cast<double>(x));
+  else
+    return static_cast<P>(x);
 }
 
 // x rounded once, correctly, to T (float or double). libgcc's binary128 conversions round correctly;
@@ -73,10 +83,14 @@ inline DD abs_of(DD x) {
 template <class Fn>
 decltype(auto) with_eval(Eval e, Fn&& f) {
   switch (e) {
-    case Eval::f32: return f(float{});
-    case Eval::f64: return f(double{});
-    case Eval::dd: return f(DD{});
-    case Eval::quad: break;
+    case Eval::f32:
+      return f(float{});
+    case Eval::f64:
+      return f(double{});
+    case Eval::dd:
+      return f(DD{});
+    case Eval::quad:
+      break;
   }
   return f(Quad{});
 }

@@ -46,9 +46,9 @@ struct FormatInfo {
   Subnormals subnormals;  // the default (chop's)
 
   constexpr int emin() const { return 1 - emax; }
-  constexpr double u() const { return pow2(-t); }                         // unit roundoff
+  constexpr double u() const { return pow2(-t); }                           // unit roundoff
   constexpr double xmax() const { return pow2(emax) * (2 - pow2(1 - t)); }  // largest finite number
-  constexpr double xmin() const { return pow2(emin()); }                  // smallest normal number
+  constexpr double xmin() const { return pow2(emin()); }                    // smallest normal number
   constexpr double xmin_subnormal() const { return pow2(emin() + 1 - t); }
   // Magnitudes at or above this round to Inf. Above double's range for fp64 (every finite double is below it).
   constexpr double overflow_threshold() const {
@@ -58,11 +58,16 @@ struct FormatInfo {
 
 constexpr FormatInfo format_info(Format f) {
   switch (f) {
-    case Format::fp16: return {"fp16", 11, 15, Subnormals::keep};
-    case Format::bf16: return {"bf16", 8, 127, Subnormals::flush};
-    case Format::tf32: return {"tf32", 11, 127, Subnormals::flush};
-    case Format::fp32: return {"fp32", 24, 127, Subnormals::keep};
-    case Format::fp64: return {"fp64", 53, 1023, Subnormals::keep};
+    case Format::fp16:
+      return {"fp16", 11, 15, Subnormals::keep};
+    case Format::bf16:
+      return {"bf16", 8, 127, Subnormals::flush};
+    case Format::tf32:
+      return {"tf32", 11, 127, Subnormals::flush};
+    case Format::fp32:
+      return {"fp32", 24, 127, Subnormals::keep};
+    case Format::fp64:
+      return {"fp64", 53, 1023, Subnormals::keep};
   }
   return {"?", 0, 0, Subnormals::keep};
 }

@@ -42,7 +42,8 @@ GmresResult<T> gmres(const Op& op, const std::vector<T>& rhs, T tol, int max_ite
   const int m = max_iterations;
   std::vector<std::vector<T>> v(1, rhs);
   for (T& e : v[0]) e /= beta;
-  std::vector<std::vector<T>> h(static_cast<std::size_t>(m), std::vector<T>(static_cast<std::size_t>(m) + 1, T(0)));  // h[j][i]: column j
+  std::vector<std::vector<T>> h(static_cast<std::size_t>(m),
+                                std::vector<T>(static_cast<std::size_t>(m) + 1, T(0)));  // h[j][i]: column j
   std::vector<T> cs(m), sn(m), g(static_cast<std::size_t>(m) + 1, T(0));
   g[0] = beta;
   std::vector<T> w(n);

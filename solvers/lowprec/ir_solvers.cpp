@@ -1,9 +1,6 @@
 // ir.lu:... and ir.gmres:...: the refinement solvers of refine.hpp under names that carry their precisions, as a
 // solver family (built on first use), plus a default set registered by name so that `solvers = ["ir.*"]` expands
 // to it. The working precision u is the row's (f32 or f64); u_f, u_r and u_p are in the name.
-#include "solvers/lowprec/refine.hpp"
-#include "solvers/registry.hpp"
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -13,6 +10,9 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "solvers/lowprec/refine.hpp"
+#include "solvers/registry.hpp"
 
 namespace condbench::lowprec {
 namespace {
@@ -32,8 +32,8 @@ const char* const kGmresGrammar =
 // rows uf=fp16:ur=f64 is (H,S,D); with f64 rows it is (H,D,D).
 const std::vector<std::string>& default_names() {
   static const std::vector<std::string> names{
-      "ir.lu:uf=fp16:ur=f32",    "ir.lu:uf=fp16:ur=f64",    "ir.lu:uf=fp16:ur=quad",   "ir.lu:uf=bf16:ur=f32",
-      "ir.lu:uf=bf16:ur=f64",    "ir.lu:uf=bf16:ur=quad",   "ir.lu:uf=f32:ur=f64",     "ir.lu:uf=f32:ur=quad",
+      "ir.lu:uf=fp16:ur=f32",    "ir.lu:uf=fp16:ur=f64",     "ir.lu:uf=fp16:ur=quad",   "ir.lu:uf=bf16:ur=f32",
+      "ir.lu:uf=bf16:ur=f64",    "ir.lu:uf=bf16:ur=quad",    "ir.lu:uf=f32:ur=f64",     "ir.lu:uf=f32:ur=quad",
       "ir.gmres:uf=fp16:ur=f64", "ir.gmres:uf=fp16:ur=quad", "ir.gmres:uf=bf16:ur=f64", "ir.gmres:uf=bf16:ur=quad",
       "ir.gmres:uf=f32:ur=quad"};
   return names;
@@ -91,9 +91,9 @@ Eval parse_precision_value(const std::string& name, const std::string& key, cons
 
 std::unique_ptr<Solver> make(const std::string& name, Method method) {
   const std::string prefix = method == Method::lu ? "ir.lu:" : "ir.gmres:";
-  const std::vector<std::string> order = method == Method::lu
-                                             ? std::vector<std::string>{"uf", "ur", "scale", "steps"}
-                                             : std::vector<std::string>{"uf", "ur", "up", "tol", "maxit", "scale", "steps"};
+  const std::vector<std::string> order =
+      method == Method::lu ? std::vector<std::string>{"uf", "ur", "scale", "steps"}
+                           : std::vector<std::string>{"uf", "ur", "up", "tol", "maxit", "scale", "steps"};
   RefineSpec spec;
   spec.method = method;
   std::size_t next = 0;  // options must come in `order`, each at most once: one spelling per solver
@@ -142,16 +142,18 @@ std::unique_ptr<Solver> make(const std::string& name, Method method) {
   const char* uf = spec.uf == Format::fp32 ? "f32" : spec.uf == Format::fp64 ? "f64" : to_string(spec.uf);
   const std::string scale = spec.squeeze ? " of the squeezed A (mu = 0.1 xmax)" : "";
   if (method == Method::lu) {
-    info.description = fmt::format("LU-IR: {} LU{} and solves, every op rounded; residual in {}, update in u; <= {} "
-                                   "steps",
-                                   uf, scale, to_string(spec.ur), spec.max_steps);
+    info.description = fmt::format(
+        "LU-IR: {} LU{} and solves, every op rounded; residual in {}, update in u; <= {} "
+        "steps",
+        uf, scale, to_string(spec.ur), spec.max_steps);
   } else {
     const std::string up = spec.up ? to_string(*spec.up) : "u^2";
     const std::string tol = spec.gmres_tol ? fmt::format("{:g}", *spec.gmres_tol) : "1e-6/1e-4";
     const std::string cap = spec.gmres_maxit ? std::to_string(*spec.gmres_maxit) : "n";
-    info.description = fmt::format("GMRES-IR: {} LU{} preconditioner, GMRES in u (tol {}, <= {} its/step), products "
-                                   "in {}; residual in {}; <= {} steps",
-                                   uf, scale, tol, cap, up, to_string(spec.ur), spec.max_steps);
+    info.description = fmt::format(
+        "GMRES-IR: {} LU{} preconditioner, GMRES in u (tol {}, <= {} its/step), products "
+        "in {}; residual in {}; <= {} steps",
+        uf, scale, tol, cap, up, to_string(spec.ur), spec.max_steps);
   }
   info.kinds = KindSet{ProblemKind::general, ProblemKind::spd};
   info.f32 = f32;

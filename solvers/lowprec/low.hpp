@@ -30,12 +30,12 @@
 // Storage: fp16 as _Float16, bf16 / tf32 / fp32 as float (holding a value of the format), fp64 as double.
 #pragma once
 
-#include "solvers/lowprec/format.hpp"
-
 #include <bit>
 #include <cmath>
 #include <cstdint>
 #include <type_traits>
+
+#include "solvers/lowprec/format.hpp"
 
 namespace condbench::lowprec {
 
@@ -53,7 +53,7 @@ inline float round_float_bits(float x) {
   const std::uint32_t b = std::bit_cast<std::uint32_t>(x);
   const std::uint32_t mag = b & 0x7fffffffu;
   std::uint32_t r = (b + ((1u << (d - 1)) - 1) + ((b >> d) & 1u)) & ~((1u << d) - 1);
-  if (mag > 0x7f800000u) r = b | 0x00400000u;          // NaN: quiet, payload kept
+  if (mag > 0x7f800000u) r = b | 0x00400000u;           // NaN: quiet, payload kept
   if (flush && mag < 0x00800000u) r = b & 0x80000000u;  // below 2^-126: signed zero
   return std::bit_cast<float>(r);
 }

@@ -18,7 +18,7 @@ struct LuFactors {
   std::vector<S> a;      // column-major n x n: L below the diagonal (unit diagonal implied), U on and above
   std::vector<int> piv;  // LAPACK style: at step k rows k and piv[k] were swapped
   Outcome outcome = Outcome::ok;
-  int column = -1;       // zero_pivot / overflow: the first column (0-based) where it happened
+  int column = -1;  // zero_pivot / overflow: the first column (0-based) where it happened
 
   const S& at(int i, int j) const { return a[static_cast<std::size_t>(j) * n + i]; }
   S& at(int i, int j) { return a[static_cast<std::size_t>(j) * n + i]; }

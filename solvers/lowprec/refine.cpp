@@ -1,11 +1,5 @@
 #include "solvers/lowprec/refine.hpp"
 
-#include "solvers/lapack/shape.hpp"
-#include "solvers/lowprec/gmres.hpp"
-#include "solvers/lowprec/low.hpp"
-#include "solvers/lowprec/lu.hpp"
-#include "solvers/stopwatch.hpp"
-
 #include <fmt/format.h>
 
 #include <cmath>
@@ -13,6 +7,13 @@
 #include <limits>
 #include <memory>
 #include <vector>
+
+#include "solvers/lapack/shape.hpp"
+#include "solvers/lowprec/gmres.hpp"
+#include "solvers/lowprec/low.hpp"
+#include "solvers/lowprec/lu.hpp"
+#include "solvers/lowprec/util.hpp"
+#include "solvers/stopwatch.hpp"
 
 namespace condbench::lowprec {
 
@@ -30,39 +31,13 @@ int gmres_cap(const RefineSpec& s, int n) { return s.gmres_maxit ? *s.gmres_maxi
 
 namespace {
 
-// The spelling of the solver names: f32 and f64 rather than fp32 and fp64, like the row precisions.
-const char* spelling(Format f) {
-  switch (f) {
-    case Format::fp32: return "f32";
-    case Format::fp64: return "f64";
-    default: return to_string(f);
-  }
-}
-
-// 2^-(e+1) for 2^e <= m < 2^(e+1): multiplying by it brings m into [0.5, 1) exactly; 1 for 0 and non-finite m.
-double pow2_below(double m) {
-  if (!(m > 0) || !std::isfinite(m)) return 1;
-  return std::ldexp(1.0, -std::ilogb(m) - 1);
-}
-
-template <class T>
-double norm_inf(const std::vector<T>& v) {
-  double m = 0;
-  for (T e : v) {
-    const double a = std::fabs(static_cast<double>(e));
-    if (!(a <= m)) m = a;  // a NaN wins, so that it is seen
-  }
-  return m;
-}
-
 // The u_f factors of A (of mu R A S with the squeeze), and the solves LU-IR and GMRES-IR need.
 template <class T, Format F>
 class Factors {
  public:
   using S = Low<F>;
 
-  Factors(const arma::Mat<T>& A, bool squeeze)
-      : n_(static_cast<int>(A.n_rows)), r_(A.n_rows, 1.0), c_(A.n_rows, 1.0) {
+  Factors(const arma::Mat<T>& A, bool squeeze) : n_(static_cast<int>(A.n_rows)), r_(A.n_rows, 1.0), c_(A.n_rows, 1.0) {
     if (squeeze) squeeze_scalings(A);
     std::vector<S> a(static_cast<std::size_t>(n_) * n_);
     for (int j = 0; j < n_; ++j)
@@ -82,9 +57,10 @@ class Factors {
   std::string failure() const {
     const char* f = spelling(F);
     if (largest_unfit_ > 0)
-      return fmt::format("{} LU overflow: A does not fit in {} (an entry of magnitude {:.3g} rounds to Inf; the range "
-                         "ends at {:.6g}){}",
-                         f, f, largest_unfit_, format_info(F).xmax(), F == Format::fp16 ? "; try :scale=squeeze" : "");
+      return fmt::format(
+          "{} LU overflow: A does not fit in {} (an entry of magnitude {:.3g} rounds to Inf; the range "
+          "ends at {:.6g}){}",
+          f, f, largest_unfit_, format_info(F).xmax(), F == Format::fp16 ? "; try :scale=squeeze" : "");
     if (lu_.outcome == LuFactors<S>::Outcome::overflow)
       return fmt::format("{} LU overflow: an entry of L or U in column {} is Inf or NaN", f, lu_.column + 1);
     if (breakdown())
@@ -161,9 +137,6 @@ void residual_in(const arma::Mat<T>& A, const arma::Col<T>& b, const std::vector
   for (std::size_t i = 0; i < m; ++i) r[i] = narrow<T>(acc[i]);
 }
 
-// num / den with 0/0 = 0 and x/0 = Inf.
-double ratio(double num, double den) { return num == 0 ? 0 : den == 0 ? std::numeric_limits<double>::infinity() : num / den; }
-
 struct BackwardErrors {
   double normwise = 0, componentwise = 0;
 };
@@ -190,15 +163,6 @@ BackwardErrors backward_errors(const arma::Mat<T>& A, const arma::Col<T>& b, con
   e.normwise = ratio(norm_inf(r), norm_a * norm_inf(x) + bn);
   return e;
 }
-
-template <class T>
-bool all_finite(const std::vector<T>& v) {
-  for (T e : v)
-    if (!std::isfinite(e)) return false;
-  return true;
-}
-
-nlohmann::ordered_json number_or_null(double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nullptr; }
 
 template <class T, Format F>
 SolveOutcome<T> run(const SolveInput<T>& in, const RefineSpec& spec) {
@@ -316,12 +280,6 @@ SolveOutcome<T> run(const SolveInput<T>& in, const RefineSpec& spec) {
                         gmres_ir ? "" : fmt::format(" (overflow in the {} triangular solves)", spelling(F)));
       break;
     }
-    if (k > 0 && dn > 0.5 * d_prev && dn > tol_d * xn) {
-      stop = "no_progress";
-      why = fmt::format("no progress at step {}: the correction went from {:.2e} to {:.2e} of ||x|| (must halve)",
-                        k + 1, ratio(d_prev, xn), ratio(dn, xn));
-      break;
-    }
     x = std::move(next);
     d_prev = dn;
   }
@@ -337,11 +295,11 @@ SolveOutcome<T> run(const SolveInput<T>& in, const RefineSpec& spec) {
   SolveOutcome<T> out = shape::solved<T>(std::move(xo), factor_s, solve_s);
   if (stop != "converged") {
     out.status = Status::failed;
-    out.reason = fmt::format("{}: backward errors {:.1e} normwise, {:.1e} componentwise, last correction {} (need "
-                             "<= {:.1e}{}); the last iterate is kept",
-                             why, be.normwise, be.componentwise,
-                             std::isfinite(dx) ? fmt::format("{:.1e}", dx) : std::string("-"), tol_b,
-                             extra_precise ? fmt::format(" and {:.1e}", tol_d) : std::string());
+    out.reason = fmt::format(
+        "{}: backward errors {:.1e} normwise, {:.1e} componentwise, last correction {} (need "
+        "<= {:.1e}{}); the last iterate is kept",
+        why, be.normwise, be.componentwise, std::isfinite(dx) ? fmt::format("{:.1e}", dx) : std::string("-"), tol_b,
+        extra_precise ? fmt::format(" and {:.1e}", tol_d) : std::string());
   }
   return finish(std::move(out), k, stop);
 }
@@ -355,8 +313,8 @@ std::string precision_error(const RefineSpec& spec) {
   if (unit_roundoff(spec.ur) > u)
     return fmt::format("u_r = {} is less precise than the working precision {}", to_string(spec.ur), to_string(p));
   if (spec.method == Method::gmres && unit_roundoff(product_precision(spec, p)) > u)
-    return fmt::format("u_p = {} is less precise than the working precision {}",
-                       to_string(product_precision(spec, p)), to_string(p));
+    return fmt::format("u_p = {} is less precise than the working precision {}", to_string(product_precision(spec, p)),
+                       to_string(p));
   return {};
 }
 
@@ -367,11 +325,16 @@ SolveOutcome<T> refine(const SolveInput<T>& in, const RefineSpec& spec) {
   if (std::string e = shape::square_error(in); !e.empty()) return SolveOutcome<T>::failure(e);
   if (std::string e = precision_error<T>(spec); !e.empty()) return SolveOutcome<T>::failure(e);
   switch (spec.uf) {
-    case Format::fp16: return run<T, Format::fp16>(in, spec);
-    case Format::bf16: return run<T, Format::bf16>(in, spec);
-    case Format::tf32: return run<T, Format::tf32>(in, spec);
-    case Format::fp32: return run<T, Format::fp32>(in, spec);
-    case Format::fp64: break;
+    case Format::fp16:
+      return run<T, Format::fp16>(in, spec);
+    case Format::bf16:
+      return run<T, Format::bf16>(in, spec);
+    case Format::tf32:
+      return run<T, Format::tf32>(in, spec);
+    case Format::fp32:
+      return run<T, Format::fp32>(in, spec);
+    case Format::fp64:
+      break;
   }
   if constexpr (std::is_same_v<T, double>) return run<T, Format::fp64>(in, spec);
   return SolveOutcome<T>::failure("u_f = f64 needs f64 working precision");

@@ -1,13 +1,13 @@
 #include "studies/reference/kappa_inf.hpp"
 
-#include "solvers/lowprec/double_double.hpp"
-#include "solvers/lowprec/lu.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 #include <vector>
+
+#include "solvers/lowprec/double_double.hpp"
+#include "solvers/lowprec/lu.hpp"
 
 namespace condbench::ref {
 namespace {

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <armadillo>
-
 #include <limits>
 
 namespace condbench::ref {

@@ -1,10 +1,10 @@
 // The refinement solvers as users meet them: `condbench list solvers` documents the ir.* grammar and lists the
 // default set; the shipped Carson & Higham study is valid and has the set-up the issue asks for.
-#include "tests/support/run_binary.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
+
+#include "tests/support/run_binary.hpp"
 
 namespace {
 

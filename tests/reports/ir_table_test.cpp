@@ -3,16 +3,16 @@
 // against its own regeneration and inverse), and the summary shows the table; without the study text it says it
 // shows kappa_2.
 #include "reports/report/ir_table.hpp"
-#include "reports/report/report.hpp"
-#include "studies/runner/runner.hpp"
-#include "studies/runner/study.hpp"
-
-#include "tests/reports/support.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <map>
+
+#include "reports/report/report.hpp"
+#include "studies/runner/runner.hpp"
+#include "studies/runner/study.hpp"
+#include "tests/reports/support.hpp"
 
 namespace condbench {
 namespace {
@@ -118,10 +118,49 @@ TEST_F(IrTableTest, WithoutTheStudyTextItShowsKappa2AndSaysSo) {
   ASSERT_FALSE(t.lines.empty());
 }
 
+TEST(IrTable, LeastSquaresStepsBesideThePublishedOnes) {
+  const fs::path dir = test::scratch("ls_table") / "run";
+  RunOptions o;
+  o.out_dir = dir.string();
+  o.progress = false;
+  run_study(parse_study(R"([study]
+name = "ls_small"
+seeds = [1]
+precisions = ["f64"]
+solvers = ["ir.qrgmres:uf=fp16:ur=quad", "ir.qr:uf=fp16:ur=quad"]
+[[problem]]
+generator = "randsvd"
+m = 100
+n = 10
+kind = "least_squares"
+mode = "geometric"
+residual = "large"
+kappa = [1e2, 1e4]
+)",
+                        "ls_small.toml"),
+            o);
+  const RunData run = load_run(dir.string());
+  const report::LsTable t = report::ls_steps(run);
+  fs::remove_all(dir.parent_path());
+  ASSERT_EQ(t.kappas, (std::vector<double>{1e2, 1e4}));
+  ASSERT_EQ(t.lines.size(), 4u);  // each solver, then its published line
+  EXPECT_EQ(t.lines[0].solver, "ir.qr:uf=fp16:ur=quad");
+  EXPECT_FALSE(t.lines[0].published);
+  EXPECT_EQ(t.lines[0].cells[1], "Inf");  // LSIR with fp16 QR does not converge at 1e4 (published: Inf too)
+  EXPECT_TRUE(t.lines[1].published);
+  EXPECT_EQ(t.lines[1].cells, (std::vector<std::string>{"13", "Inf"}));
+  EXPECT_EQ(t.lines[3].cells, (std::vector<std::string>{"2 (16)", "2 (26)"}));
+  // Converged cells: "steps (GMRES iterations)".
+  EXPECT_NE(t.lines[2].cells[0].find(" ("), std::string::npos) << t.lines[2].cells[0];
+  EXPECT_NE(report::ls_table_markdown(t).find("| published: `ir.qrgmres:uf=fp16:ur=quad` | f64 | 2 (16) | 2 (26) |"),
+            std::string::npos);
+}
+
 TEST(IrTable, EmptyWithoutRefinementRows) {
   const RunData run = load_run(test::fixture().string());
   EXPECT_TRUE(report::ir_regions(run).lines.empty());
   EXPECT_EQ(report::ir_table_markdown(report::ir_regions(run)), "");
+  EXPECT_TRUE(report::ls_steps(run).lines.empty());
 }
 
 }  // namespace

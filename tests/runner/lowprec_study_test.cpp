@@ -5,10 +5,6 @@
 // forward errors within a decade; one case alone may differ more, since at fixed precision the error is the
 // residual's rounding amplified by up to kappa). A malformed solver name in a study file is an input error naming
 // file and line.
-#include "studies/runner/input_error.hpp"
-#include "studies/runner/runner.hpp"
-#include "studies/runner/study.hpp"
-
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -17,6 +13,10 @@
 #include <filesystem>
 #include <map>
 #include <vector>
+
+#include "studies/runner/input_error.hpp"
+#include "studies/runner/runner.hpp"
+#include "studies/runner/study.hpp"
 
 namespace fs = std::filesystem;
 using namespace condbench;
@@ -49,7 +49,8 @@ TEST(LowPrecisionStudy, IrLuSddAndDsgesvStopConvergingAtTheSameKappaWithTheSameA
   fs::remove_all(dir);
 
   // (problem, seed) -> kappa_nominal -> {ir row, dsgesv row}
-  std::map<std::pair<std::string, std::uint64_t>, std::map<double, std::pair<const ResultRow*, const ResultRow*>>> sweeps;
+  std::map<std::pair<std::string, std::uint64_t>, std::map<double, std::pair<const ResultRow*, const ResultRow*>>>
+      sweeps;
   for (const ResultRow& r : run.rows) {
     auto& cell = sweeps[{r.problem, r.seed}][r.kappa_nominal];
     (r.solver == "lapack.dsgesv" ? cell.second : cell.first) = &r;

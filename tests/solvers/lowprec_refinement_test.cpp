@@ -2,14 +2,14 @@
 // simulated format, convergence where Carson & Higham's theory says it converges and a failed status with the
 // reason where it does not, and overflow reported instead of NaNs. Accuracy is checked against the solution of the
 // stored problem computed independently (long double LU refined with float128 residuals, about 2^-64 relative).
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
 #include "solvers/lowprec/gmres.hpp"
 #include "solvers/lowprec/low.hpp"
 #include "solvers/lowprec/lu.hpp"
 #include "tests/solvers/solver_test_support.hpp"
-
-#include <algorithm>
-#include <cmath>
-#include <stdexcept>
 
 #define EXPECT_CONTAINS(text, part) EXPECT_NE(std::string(text).find(part), std::string::npos) << (text)
 
@@ -114,7 +114,8 @@ TEST(RefinementNames, TheDefaultSetIsRegisteredSoIrStarExpandsToIt) {
                         "ir.gmres:uf=bf16:ur=quad", "ir.gmres:uf=f32:ur=quad"})
     EXPECT_EQ(std::count(names.begin(), names.end(), n), 1) << n;
   bool listed = false;
-  for (const SolverFamily& f : SolverRegistry::instance().families()) listed |= f.prefix == "ir.gmres:" && !f.grammar.empty();
+  for (const SolverFamily& f : SolverRegistry::instance().families())
+    listed |= f.prefix == "ir.gmres:" && !f.grammar.empty();
   EXPECT_TRUE(listed);
 }
 
@@ -140,7 +141,8 @@ TEST(LowPrecisionLu, EveryOperationIsRoundedToTheFormat) {
   EXPECT_EQ(static_cast<double>(f.at(1, 1)), 0x1.56p-2);
   EXPECT_EQ(static_cast<double>(Half(1.0 / 3.0)), 0x1.554p-2);
   // Partial pivoting picks the largest magnitude, the first of equals.
-  const lowprec::LuFactors<Half> g = lowprec::lu_factor(std::vector<Half>{Half(1.0), Half(-2.0), Half(2.0), Half(1.0)}, 2);
+  const lowprec::LuFactors<Half> g =
+      lowprec::lu_factor(std::vector<Half>{Half(1.0), Half(-2.0), Half(2.0), Half(1.0)}, 2);
   EXPECT_EQ(g.piv[0], 1);
 }
 

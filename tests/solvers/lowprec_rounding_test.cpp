@@ -2,9 +2,6 @@
 // cases per format (ties to even, the overflow threshold, subnormals kept or flushed, NaN, signed zeros), the
 // correct rounding from double (never through float), and every operation of the fast paths (_Float16, float
 // plus bit rounding) against the single correct rounding of the exact result.
-#include "solvers/lowprec/double_double.hpp"
-#include "solvers/lowprec/low.hpp"
-
 #include <gtest/gtest.h>
 
 #include <bit>
@@ -12,6 +9,9 @@
 #include <cstdint>
 #include <limits>
 #include <random>
+
+#include "solvers/lowprec/double_double.hpp"
+#include "solvers/lowprec/low.hpp"
 
 namespace condbench::lowprec {
 namespace {
@@ -51,8 +51,8 @@ TEST(LowPrecisionFormats, ConstantsMatchChop) {
 }
 
 TEST(LowPrecisionFp16, TiesRoundToEven) {
-  EXPECT_SAME(d(Half(1 + 0x1p-11)), 1.0);                   // halfway between 1 and 1 + 2^-10: even is 1
-  EXPECT_SAME(d(Half(1 + 3 * 0x1p-11)), 1 + 0x1p-9);        // halfway between 1 + 2^-10 and 1 + 2^-9: even is up
+  EXPECT_SAME(d(Half(1 + 0x1p-11)), 1.0);                    // halfway between 1 and 1 + 2^-10: even is 1
+  EXPECT_SAME(d(Half(1 + 3 * 0x1p-11)), 1 + 0x1p-9);         // halfway between 1 + 2^-10 and 1 + 2^-9: even is up
   EXPECT_SAME(d(Half(1 + 0x1p-11 + 0x1p-30)), 1 + 0x1p-10);  // just above the tie
   EXPECT_SAME(d(Half(1.0) + Half(0x1p-11)), 1.0);
   EXPECT_SAME(d(Half(-1.0) - Half(0x1p-11)), -1.0);
@@ -81,16 +81,16 @@ TEST(LowPrecisionFp16, OverflowThresholdIs65520) {
 }
 
 TEST(LowPrecisionFp16, KeepsSubnormalsByDefault) {
-  EXPECT_SAME(d(Half(0x1p-24)), 0x1p-24);                  // the smallest subnormal
+  EXPECT_SAME(d(Half(0x1p-24)), 0x1p-24);  // the smallest subnormal
   EXPECT_SAME(d(Half(0x1p-14) * Half(0x1p-10)), 0x1p-24);
-  EXPECT_SAME(d(Half(0x1p-25)), 0.0);                      // half of it: a tie, to the even 0
+  EXPECT_SAME(d(Half(0x1p-25)), 0.0);  // half of it: a tie, to the even 0
   EXPECT_SAME(d(Half(-0x1p-25)), -0.0);
   EXPECT_SAME(d(Half(0x1.8p-25)), 0x1p-24);
-  EXPECT_SAME(d(Half(0x1.8p-24)), 0x1p-23);                // 1.5 ulp: a tie, to the even 2 ulp
+  EXPECT_SAME(d(Half(0x1.8p-24)), 0x1p-23);  // 1.5 ulp: a tie, to the even 2 ulp
   EXPECT_SAME(d(Half(0x1p-24) / Half(2.0)), 0.0);
   EXPECT_SAME(d(Half(0x1p-14) * Half(0.5)), 0x1p-15);
-  EXPECT_SAME(d(Half(0x1.ff4p-15)), 0x1.ffp-15);           // 1022.5 * 2^-24: a tie, to the even 1022
-  EXPECT_SAME(d(Half(0x1.ffcp-15)), 0x1p-14);              // 1023.5 * 2^-24: a tie, up into the normal range
+  EXPECT_SAME(d(Half(0x1.ff4p-15)), 0x1.ffp-15);  // 1022.5 * 2^-24: a tie, to the even 1022
+  EXPECT_SAME(d(Half(0x1.ffcp-15)), 0x1p-14);     // 1023.5 * 2^-24: a tie, up into the normal range
 }
 
 TEST(LowPrecisionFp16, FlushesSubnormalsWhenAsked) {
@@ -134,7 +134,7 @@ TEST(LowPrecisionBf16, TiesOverflowAndRoundingFromDouble) {
   EXPECT_SAME(d(BFloat16(1 + 0x1p-8 + 0x1p-30)), 1 + 0x1p-7);
   EXPECT_SAME(d(BFloat16(0x1.fep127)), 0x1.fep127);  // the largest, 3.39e38
   EXPECT_SAME(d(BFloat16(0x1.fefffp127)), 0x1.fep127);
-  EXPECT_SAME(d(BFloat16(0x1.ffp127)), kInf);        // the midpoint to 2^128: even, Inf
+  EXPECT_SAME(d(BFloat16(0x1.ffp127)), kInf);  // the midpoint to 2^128: even, Inf
   EXPECT_SAME(d(BFloat16(0x1.fep127) + BFloat16(0x1p119)), kInf);
   EXPECT_SAME(d(BFloat16(0x1p127) * BFloat16(2.0)), kInf);
   EXPECT_SAME(d(BFloat16(-0x1p127) * BFloat16(2.0)), -kInf);
