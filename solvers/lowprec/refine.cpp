@@ -164,32 +164,125 @@ BackwardErrors backward_errors(const arma::Mat<T>& A, const arma::Col<T>& b, con
   return e;
 }
 
+template <class T>
+using Step = std::function<void(const std::vector<T>&, std::vector<T>&)>;
+
+// r = b - A x in u_r, stored in u.
+template <class T>
+Step<T> residual_step(const SolveInput<T>& in, Eval ur) {
+  return with_eval(ur, [&](auto p0) {
+    using P = decltype(p0);
+    return Step<T>([&in](const std::vector<T>& x, std::vector<T>& r) { residual_in<T, P>(in.A, in.b, x, r); });
+  });
+}
+
+struct GmresCount {
+  int total = 0, capped = 0;
+};
+
+// GMRES-IR's correction: GMRES in u on M^-1 A d = M^-1 r, the products M^-1 A v and M^-1 r in u_p; r is first
+// scaled by a power of two to norm [0.5, 1) (exact). The factors and A are converted to u_p once.
+template <class T, Format F>
+Step<T> gmres_step(const SolveInput<T>& in, const Factors<T, F>& fac, Eval up, double tol, int cap, GmresCount& count) {
+  return with_eval(up, [&](auto p0) {
+    using P = decltype(p0);
+    const int n = static_cast<int>(in.A.n_rows);
+    auto fp = std::make_shared<const std::vector<P>>(fac.template factors_in<P>());
+    auto ap = std::make_shared<std::vector<P>>(in.A.n_elem);
+    for (std::size_t i = 0; i < in.A.n_elem; ++i) (*ap)[i] = widen<P>(in.A[i]);
+    return Step<T>([&fac, &count, n, tol, cap, fp, ap](const std::vector<T>& r, std::vector<T>& d) {
+      auto op = [&](const std::vector<T>& v, std::vector<T>& w) {
+        std::vector<P> y(n, widen<P>(0.0));
+        for (int j = 0; j < n; ++j) {
+          const P vj = widen<P>(v[j]);
+          const P* col = &(*ap)[static_cast<std::size_t>(j) * n];
+          for (int i = 0; i < n; ++i) y[i] = y[i] + col[i] * vj;
+        }
+        fac.precond(*fp, y, w);
+      };
+      const T s = static_cast<T>(pow2_below(norm_inf(r)));
+      std::vector<P> y(n);
+      for (int i = 0; i < n; ++i) y[i] = widen<P>(r[i] * s);
+      std::vector<T> z(n);
+      fac.precond(*fp, y, z);
+      const GmresResult<T> g = gmres<T>(op, z, static_cast<T>(tol), cap);
+      count.total += g.iterations;
+      if (!g.reached_tol) ++count.capped;
+      d.resize(n);
+      for (int i = 0; i < n; ++i) d[i] = g.x[i] / s;
+    });
+  });
+}
+
+struct Tolerances {
+  double backward = 0, correction = 0;
+  bool test_correction = true;  // u_r < u
+};
+
+struct Outcome {
+  int steps = 0;
+  std::string stop, why;
+  BackwardErrors be;
+  double dx = std::numeric_limits<double>::quiet_NaN();  // the last correction relative to x
+};
+
+// The refinement loop of refine.hpp, from x (updated in place).
+template <class T>
+Outcome iterate(const SolveInput<T>& in, std::vector<T>& x, const Step<T>& residual, const Step<T>& correction,
+                const Tolerances& tol, int max_steps) {
+  const std::size_t n = x.size();
+  const double norm_a = arma::norm(arma::conv_to<arma::mat>::from(in.A), "inf");
+  std::vector<T> r(n), d(n);
+  double d_prev = 0;
+  Outcome o;
+  for (int& k = o.steps;; ++k) {
+    residual(x, r);
+    o.be = backward_errors(in.A, in.b, x, r, norm_a);
+    o.dx = k == 0 ? std::numeric_limits<double>::quiet_NaN() : ratio(d_prev, norm_inf(x));
+    const bool be_ok = o.be.normwise <= tol.backward && o.be.componentwise <= tol.backward;
+    if (be_ok && (!tol.test_correction || (k > 0 && o.dx <= tol.correction))) {
+      o.stop = "converged";
+      return o;
+    }
+    if (k == max_steps) {
+      o.stop = "max_steps";
+      o.why = fmt::format("not converged in {} steps", k);
+      return o;
+    }
+    correction(r, d);
+    std::vector<T> next(n);
+    for (std::size_t i = 0; i < n; ++i) next[i] = x[i] + d[i];
+    d_prev = norm_inf(d);
+    if (!std::isfinite(d_prev) || !all_finite(next)) {
+      o.stop = "correction_overflow";
+      o.why = fmt::format("step {}: the correction is not finite", k + 1);
+      return o;
+    }
+    x = std::move(next);
+  }
+}
+
 template <class T, Format F>
 SolveOutcome<T> run(const SolveInput<T>& in, const RefineSpec& spec) {
-  using Vec = std::vector<T>;
   const Precision prec = precision_of<T>();
   const int n = static_cast<int>(in.A.n_rows);
   const double u = unit_roundoff(prec), u_r = unit_roundoff(spec.ur);
-  const bool extra_precise = u_r < u;
-  const double tol_b = 2 * u + std::sqrt(static_cast<double>(n)) * u_r, tol_d = 2 * u;
+  const Tolerances tol{2 * u + std::sqrt(static_cast<double>(n)) * u_r, 2 * u, u_r < u};
   const bool gmres_ir = spec.method == Method::gmres;
 
   nlohmann::ordered_json facts;
   facts["uf"] = spelling(F);
   facts["u"] = to_string(prec);
   facts["ur"] = to_string(spec.ur);
-  const Eval up = product_precision(spec, prec);
-  const double gtol = gmres_tolerance(spec, prec);
-  const int gcap = gmres_cap(spec, n);
   if (gmres_ir) {
-    facts["up"] = to_string(up);
-    facts["gmres_tol"] = gtol;
-    facts["gmres_maxit"] = gcap;
+    facts["up"] = to_string(product_precision(spec, prec));
+    facts["gmres_tol"] = gmres_tolerance(spec, prec);
+    facts["gmres_maxit"] = gmres_cap(spec, n);
   }
   if (spec.squeeze) facts["scale"] = "squeeze";
 
   Stopwatch sw;
-  Factors<T, F> fac(in.A, spec.squeeze);
+  const Factors<T, F> fac(in.A, spec.squeeze);
   const double factor_s = sw.lap();
   if (spec.squeeze) facts["mu"] = fac.mu();
   auto finish = [&](SolveOutcome<T> out, int steps, const std::string& stop) {
@@ -205,103 +298,38 @@ SolveOutcome<T> run(const SolveInput<T>& in, const RefineSpec& spec) {
   if (std::string why = fac.failure(); !why.empty())
     return finish(shape::failed_after<T>(why, factor_s), 0, fac.overflow() ? "lu_overflow" : "lu_breakdown");
 
-  // The residual in u_r and the correction (LU-IR or GMRES-IR), as functions of this run.
-  const std::function<void(const Vec&, Vec&)> residual = with_eval(spec.ur, [&](auto p0) {
-    using P = decltype(p0);
-    return std::function<void(const Vec&, Vec&)>([&](const Vec& x, Vec& r) { residual_in<T, P>(in.A, in.b, x, r); });
-  });
-  int gmres_total = 0, gmres_capped = 0;
-  const std::function<void(const Vec&, Vec&)> correction = [&]() -> std::function<void(const Vec&, Vec&)> {
-    if (!gmres_ir) return [&](const Vec& r, Vec& d) { d = fac.solve_low(r); };
-    return with_eval(up, [&](auto p0) {
-      using P = decltype(p0);
-      auto fp = std::make_shared<const std::vector<P>>(fac.template factors_in<P>());
-      auto ap = std::make_shared<std::vector<P>>(in.A.n_elem);
-      for (std::size_t i = 0; i < in.A.n_elem; ++i) (*ap)[i] = widen<P>(in.A[i]);
-      return std::function<void(const Vec&, Vec&)>([&, fp, ap](const Vec& r, Vec& d) {
-        // M^-1 A v: the product A v and everything after it in P.
-        auto op = [&](const Vec& v, Vec& w) {
-          std::vector<P> y(n, widen<P>(0.0));
-          for (int j = 0; j < n; ++j) {
-            const P vj = widen<P>(v[j]);
-            const P* col = &(*ap)[static_cast<std::size_t>(j) * n];
-            for (int i = 0; i < n; ++i) y[i] = y[i] + col[i] * vj;
-          }
-          fac.precond(*fp, y, w);
-        };
-        const T s = static_cast<T>(pow2_below(norm_inf(r)));  // the residual scaled to norm [0.5, 1), exactly
-        std::vector<P> y(n);
-        for (int i = 0; i < n; ++i) y[i] = widen<P>(r[i] * s);
-        Vec z(n);
-        fac.precond(*fp, y, z);
-        const GmresResult<T> g = gmres<T>(op, z, static_cast<T>(gtol), gcap);
-        gmres_total += g.iterations;
-        if (!g.reached_tol) ++gmres_capped;
-        d.resize(n);
-        for (int i = 0; i < n; ++i) d[i] = g.x[i] / s;
-      });
-    });
-  }();
-
-  const Vec b(in.b.begin(), in.b.end());
-  Vec x = fac.solve_low(b);
+  GmresCount count;
+  const Step<T> correction =
+      gmres_ir ? gmres_step<T, F>(in, fac, product_precision(spec, prec), gmres_tolerance(spec, prec),
+                                  gmres_cap(spec, n), count)
+               : Step<T>([&fac](const std::vector<T>& r, std::vector<T>& d) { d = fac.solve_low(r); });
+  std::vector<T> x = fac.solve_low(std::vector<T>(in.b.begin(), in.b.end()));
   if (!all_finite(x)) {
     x.assign(n, T(0));
     facts["x0_zeroed"] = true;
   }
-  const double norm_a = arma::norm(arma::conv_to<arma::mat>::from(in.A), "inf");
-  Vec r(n), d(n);
-  double d_prev = std::numeric_limits<double>::quiet_NaN(), dx = d_prev;
-  BackwardErrors be;
-  std::string stop, why;
-  int k = 0;
-  for (;; ++k) {
-    residual(x, r);
-    be = backward_errors(in.A, in.b, x, r, norm_a);
-    const double xn = norm_inf(x);
-    dx = k == 0 ? std::numeric_limits<double>::quiet_NaN() : ratio(d_prev, xn);
-    const bool be_ok = be.normwise <= tol_b && be.componentwise <= tol_b;
-    if (be_ok && (!extra_precise || (k > 0 && dx <= tol_d))) {
-      stop = "converged";
-      break;
-    }
-    if (k == spec.max_steps) {
-      stop = "max_steps";
-      why = fmt::format("not converged in {} steps", k);
-      break;
-    }
-    correction(r, d);
-    const double dn = norm_inf(d);
-    Vec next(n);
-    for (int i = 0; i < n; ++i) next[i] = x[i] + d[i];
-    if (!std::isfinite(dn) || !all_finite(next)) {
-      stop = "correction_overflow";
-      why = fmt::format("step {}: the correction is not finite{}", k + 1,
-                        gmres_ir ? "" : fmt::format(" (overflow in the {} triangular solves)", spelling(F)));
-      break;
-    }
-    x = std::move(next);
-    d_prev = dn;
-  }
+  const Outcome o = iterate(in, x, residual_step(in, spec.ur), correction, tol, spec.max_steps);
   if (gmres_ir) {
-    facts["gmres_iterations"] = gmres_total;
-    facts["gmres_capped"] = gmres_capped;
+    facts["gmres_iterations"] = count.total;
+    facts["gmres_capped"] = count.capped;
   }
-  facts["nbe"] = number_or_null(be.normwise);
-  facts["cbe"] = number_or_null(be.componentwise);
-  facts["dx"] = number_or_null(dx);
-  const double solve_s = sw.lap();
-  arma::Col<T> xo(x);
-  SolveOutcome<T> out = shape::solved<T>(std::move(xo), factor_s, solve_s);
-  if (stop != "converged") {
+  facts["nbe"] = number_or_null(o.be.normwise);
+  facts["cbe"] = number_or_null(o.be.componentwise);
+  facts["dx"] = number_or_null(o.dx);
+  SolveOutcome<T> out = shape::solved<T>(arma::Col<T>(x), factor_s, sw.lap());
+  if (o.stop != "converged") {
     out.status = Status::failed;
     out.reason = fmt::format(
-        "{}: backward errors {:.1e} normwise, {:.1e} componentwise, last correction {} (need "
-        "<= {:.1e}{}); the last iterate is kept",
-        why, be.normwise, be.componentwise, std::isfinite(dx) ? fmt::format("{:.1e}", dx) : std::string("-"), tol_b,
-        extra_precise ? fmt::format(" and {:.1e}", tol_d) : std::string());
+        "{}{}: backward errors {:.1e} normwise, {:.1e} componentwise, last correction {} (need <= {:.1e}{}); the "
+        "last iterate is kept",
+        o.why,
+        o.stop == "correction_overflow" && !gmres_ir
+            ? fmt::format(" (overflow in the {} triangular solves)", spelling(F))
+            : std::string(),
+        o.be.normwise, o.be.componentwise, std::isfinite(o.dx) ? fmt::format("{:.1e}", o.dx) : std::string("-"),
+        tol.backward, tol.test_correction ? fmt::format(" and {:.1e}", tol.correction) : std::string());
   }
-  return finish(std::move(out), k, stop);
+  return finish(std::move(out), o.steps, o.stop);
 }
 
 template <class T>
