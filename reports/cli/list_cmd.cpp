@@ -51,6 +51,8 @@ void list_solvers() {
       fmt::print("\nunavailable here: {}: {}\n", line.solvers, why);
   }
   if (outside) fmt::print("\n{} solvers from outside (their 'from' line says where); the others are built in\n", outside);
+  // Families build solvers from parametric names on first use; the list above holds their registered defaults.
+  for (const SolverFamily& f : SolverRegistry::instance().families()) fmt::print("\nfamily {}\n  {}\n", f.prefix, f.grammar);
 }
 
 void list_generators() {

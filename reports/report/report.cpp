@@ -4,6 +4,7 @@
 #include "reports/report/analysis.hpp"
 #include "reports/report/figures.hpp"
 #include "reports/report/guide.hpp"
+#include "reports/report/ir_table.hpp"
 #include "studies/runner/input_error.hpp"
 #include "studies/runner/skips.hpp"
 
@@ -189,6 +190,7 @@ std::string summary_markdown(const RunData& run) {
     md += "\n";
   }
   md += fmt::format("\n{}\n", kSlopeRule);
+  md += ir_table_markdown(ir_regions(run)) + ls_table_markdown(ls_steps(run));  // refinement (ir_table.hpp)
 
   for (const auto& t : digits_tables(run.rows)) {
     md += fmt::format("\n## Correct digits, {} (u = {:.2e})\n\n| solver · problem |", t.precision,
@@ -342,6 +344,7 @@ std::string report_html(const RunData& run, const WebAssets& assets) {
     if (f.name == "forward_error") {
       h += "<h2>Slope and the κ where the last digit goes</h2>\n" + slope_table_html(groups);
       h += fmt::format("<p class=\"rule\">{}</p>\n", kSlopeRule);
+      h += ir_table_html(ir_regions(run)) + ls_table_html(ls_steps(run));  // refinement (ir_table.hpp)
     }
   }
   h += "<h2>Correct digits per κ range</h2>\n";
