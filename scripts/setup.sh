@@ -9,6 +9,8 @@ packages=(
   libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev libcsv-dev
   libgtest-dev libbenchmark-dev ccache
 )
+# MPI runs and the scalapack.* solvers (the MPI module, docs/mpi.md): Open MPI and its ScaLAPACK.
+packages+=(libopenmpi-dev openmpi-bin libscalapack-openmpi-dev)
 
 # Reports: headless Chromium for the report tests, fonts for its screenshots.
 packages+=(chromium fonts-dejavu-core)

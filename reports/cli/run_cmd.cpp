@@ -1,6 +1,8 @@
 // condbench run STUDY --out DIR
 #include "reports/cli/command.hpp"
 #include "reports/report/report.hpp"
+#include "solvers/mpi/world.hpp"
+#include "studies/execution/mpi_executor.hpp"
 #include "studies/runner/context.hpp"
 #include "studies/runner/input_error.hpp"
 #include "studies/runner/run_folder.hpp"
@@ -31,6 +33,7 @@ int run(RunArgs& a) {
              condbench_version(), study.name, a.study, study.case_count(), study.precisions.size(),
              study.solvers.size(), a.opt.out_dir);
   RunResult r = run_study(study, a.opt);
+  if (mpi::rank() > 0) return r.interrupted ? 130 : 0;  // [MPI] rank 0 reports for the job
   fmt::print("{}", format_summary(summarize(r.rows)));
   fmt::print("{}", format_time_exponents(fit_time_exponents(r.rows)));
   fmt::print("\n{} rows in {:.1f} s: {}/results.csv, {}/run.json\n", r.rows.size(), r.seconds, a.opt.out_dir,
@@ -93,7 +96,7 @@ Command make(CLI::App& app) {
   sub->add_option("--precision", a->opt.precision_filter, "run only f32 or f64");
   sub->add_flag("-q,--quiet", a->quiet, "no progress on stderr");
   sub->add_flag("--no-report", a->no_report, "do not write report.html, figures/ and summary.md at the end");
-  return {sub, [a] { return run(*a); }};
+  return {sub, [a] { return exec::mpi_guarded([&] { return run(*a); }); }};  // [MPI] no rank left waiting
 }
 
 }  // namespace
