@@ -34,7 +34,8 @@ struct Method {
 };
 
 const Method kMethods[] = {
-    {"lu", GridMethod::lu, "LU with partial pivoting: p?getrf + p?getrs", KindSet{ProblemKind::general, ProblemKind::spd}},
+    {"lu", GridMethod::lu, "LU with partial pivoting: p?getrf + p?getrs",
+     KindSet{ProblemKind::general, ProblemKind::spd}},
     {"cholesky", GridMethod::cholesky, "Cholesky: p?potrf (upper) + p?potrs", KindSet{ProblemKind::spd}},
     {"qr", GridMethod::qr, "Householder QR or LQ: p?gels (factor_s is the whole solve)",
      KindSet{ProblemKind::general, ProblemKind::spd, ProblemKind::least_squares, ProblemKind::underdetermined}},

@@ -449,7 +449,8 @@ ExecStats MpiSession::follow(const Task& task, const std::atomic<bool>* interrup
     OrderMsg o;
     if (bytes.size() != sizeof o) throw std::logic_error("mpirun: malformed order from rank 0");
     std::memcpy(&o, bytes.data(), sizeof o);
-    if (o.order == kOrderRun) api.send(0, kTagResult, run_pass(task, static_cast<std::size_t>(o.case_index), false, stop));
+    if (o.order == kOrderRun)
+      api.send(0, kTagResult, run_pass(task, static_cast<std::size_t>(o.case_index), false, stop));
     if (o.order == kOrderNoMoreCases) {
       st.interrupted = o.interrupted != 0;
       break;

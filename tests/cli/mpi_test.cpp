@@ -37,7 +37,8 @@ namespace {
 // Root may start Open MPI only when it says so twice; --oversubscribe lets a 1- or
 // 2-core machine run more ranks than cores (for correctness, never for time).
 std::string mpirun(int ranks, const std::string& env = "") {
-  return fmt::format("{} OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 timeout 300 {} --oversubscribe -np {} ",
+  return fmt::format("{} OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 timeout 300 {} --oversubscribe "
+                     "-np {} ",
                      env, CONDBENCH_MPIEXEC, ranks);
 }
 
@@ -169,7 +170,8 @@ TEST_F(Mpi, GridSolversMergeIntoTheRowsOneRankWrites) {
       EXPECT_EQ(r.status, "ok") << r.solver << " " << r.case_id << ": " << r.reason;
       EXPECT_EQ(nlohmann::json::parse(r.facts)["ranks"], 3);
     }
-  EXPECT_EQ(grid_rows, 16 + 20 + 8) << "lu on 8 square cases, qr on them and 2 least squares, cholesky on 4 SPD; x2 precisions";
+  // lu on 8 square cases, qr on them and 2 least squares, cholesky on 4 SPD; two precisions.
+  EXPECT_EQ(grid_rows, 16 + 20 + 8);
   EXPECT_EQ(comparable(read_results(out("one"))), comparable(rows));
 }
 
