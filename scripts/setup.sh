@@ -10,6 +10,8 @@ packages=(
   libgtest-dev libbenchmark-dev ccache
   libssl-dev  # SHA-256 of each loaded solver plugin (run.json)
 )
+# MPI runs and the scalapack.* solvers (the MPI module, docs/mpi.md): Open MPI and its ScaLAPACK.
+packages+=(libopenmpi-dev openmpi-bin libscalapack-openmpi-dev)
 
 # Solver workers: the lectures' Python stack for workers/python_stack.py. Debian builds these
 # for Debian's interpreter, /usr/bin/python3 (a pyenv or conda python3 in PATH does not see them).

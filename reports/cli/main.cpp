@@ -1,6 +1,7 @@
 // condbench: accuracy and speed of dense linear solvers on ill-conditioned problems.
 #include "reports/cli/command.hpp"
 #include "reports/cli/version.hpp"
+#include "solvers/mpi/world.hpp"
 #include "studies/runner/context.hpp"
 #include "studies/runner/input_error.hpp"
 
@@ -11,6 +12,9 @@
 namespace cb = condbench;
 
 int main(int argc, char** argv) {
+  // Under mpirun (and only then): the MPI module, before anything is parsed; ended when main returns.
+  cb::mpi::Process mpi;
+  if (!mpi.ok()) return 2;
   CLI::App app{"condbench: how accurately and how fast dense linear solvers work as problems become "
                "ill-conditioned.\nEvery solve gets its forward and backward error against a high-precision "
                "reference of the stored problem and the measured condition number of the matrix solved."};

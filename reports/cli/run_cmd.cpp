@@ -2,6 +2,8 @@
 #include "reports/cli/command.hpp"
 #include "reports/cli/plugin_options.hpp"
 #include "reports/report/report.hpp"
+#include "solvers/mpi/world.hpp"
+#include "studies/execution/mpi_executor.hpp"
 #include "studies/runner/context.hpp"
 #include "studies/runner/input_error.hpp"
 #include "studies/runner/run_folder.hpp"
@@ -37,6 +39,7 @@ int run(RunArgs& a) {
              condbench_version(), study.name, a.study, study.case_count(), study.precisions.size(),
              study.solvers.size(), a.opt.out_dir);
   RunResult r = run_study(study, a.opt);
+  if (mpi::rank() > 0) return r.interrupted ? 130 : 0;  // [MPI] rank 0 reports for the job
   fmt::print("{}", format_summary(summarize(r.rows)));
   fmt::print("{}", format_time_exponents(fit_time_exponents(r.rows)));
   fmt::print("\n{} rows in {:.1f} s: {}/results.csv, {}/run.json\n", r.rows.size(), r.seconds, a.opt.out_dir,
@@ -101,7 +104,7 @@ Command make(CLI::App& app) {
   sub->add_option("--workers", a->workers, "TOML file of [[worker]] tables: solvers served by external programs");
   sub->add_flag("--no-report", a->no_report, "do not write report.html, figures/ and summary.md at the end");
   add_plugin_option(sub, a->plugins);
-  return {sub, [a] { return run(*a); }};
+  return {sub, [a] { return exec::mpi_guarded([&] { return run(*a); }); }};  // [MPI] no rank left waiting
 }
 
 }  // namespace

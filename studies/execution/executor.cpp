@@ -1,5 +1,7 @@
 #include "studies/execution/executor.hpp"
 
+#include "studies/execution/messages.hpp"
+
 #include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
@@ -81,14 +83,6 @@ ExecStats run_inline(const Task& task, const std::vector<std::size_t>& cases, Re
 }
 
 // ---------------------------------------------------------------- process pool
-
-enum MsgType : std::uint32_t { kRun = 1, kIdent, kBegin, kRow, kTally, kDone, kError };
-
-struct MsgHeader {
-  std::uint32_t type;
-  std::int32_t unit;
-  std::uint64_t length;
-};
 
 bool write_all(int fd, const void* data, std::size_t n) {
   const char* p = static_cast<const char*>(data);

@@ -1,6 +1,8 @@
 #include "studies/runner/runner.hpp"
 
+#include "solvers/mpi/world.hpp"
 #include "studies/execution/executor.hpp"
+#include "studies/execution/mpi_executor.hpp"
 #include "studies/execution/results_file.hpp"
 #include "studies/execution/shard.hpp"
 #include "studies/runner/context.hpp"
@@ -186,7 +188,7 @@ RunResult run_study(const Study& study, const RunOptions& opt) {
   std::vector<std::pair<const ProblemSpec*, std::uint64_t>> all_cases = select_cases(study, opt.case_filter);
   const std::vector<std::size_t> planned = exec::shard_cases(all_cases.size(), shard);
 
-  const int jobs = opt.jobs > 0 ? opt.jobs : study.jobs;
+  int jobs = opt.jobs > 0 ? opt.jobs : study.jobs;
   bool isolate = opt.isolate || study.isolate;
   std::vector<std::string> isolated_by_solver;
   for (const Solver* s : solvers)
@@ -199,7 +201,30 @@ RunResult run_study(const Study& study, const RunOptions& opt) {
   // running side by side get one thread each.
   int threads = opt.threads > 0 ? opt.threads : study.threads;
   if (jobs > 1) threads = 1;
+  // [MPI] Under mpirun the ranks are the jobs, one BLAS thread each unless asked, and
+  // nothing is forked: a crash ends the job (docs/mpi.md).
+  if (mpi::active()) {
+    if (opt.jobs > 1 || opt.isolate)
+      throw InputError(opt.jobs > 1 ? "--jobs" : "--isolate",
+                       "not under mpirun: the ranks run the cases (mpirun -np N), without fork isolation");
+    jobs = mpi::size();
+    isolate = false;
+    threads = opt.threads > 0 ? opt.threads : study.threads > 0 ? study.threads : 1;
+  }
   if (threads > 0) set_blas_threads(threads);
+
+  SolveTaskOptions topt;
+  topt.solvers = solvers;
+  topt.precisions = precisions;
+  topt.keep_skipped_rows = keep_skipped;
+  topt.jobs = jobs;
+  SolveTask task(study, all_cases, topt);
+  exec::MpiSession mpi_session;  // [MPI] the ranks meet; ranks > 0 compute what rank 0 hands out
+  if (mpi_session.follower()) {
+    RunResult r;
+    r.interrupted = mpi_session.follow(task, &g_interrupted).interrupted;
+    return r;
+  }
 
   fs::path dir(opt.out_dir);
   nlohmann::ordered_json meta;
@@ -214,12 +239,16 @@ RunResult run_study(const Study& study, const RunOptions& opt) {
   nlohmann::ordered_json execution;
   execution["jobs"] = jobs;
   execution["isolate"] = isolate;
-  if (!isolated_by_solver.empty()) execution["isolated_because"] = isolated_by_solver;
+  if (isolate && !isolated_by_solver.empty()) execution["isolated_because"] = isolated_by_solver;
   execution["time_limit_s"] = time_limit;
   execution["skipped_rows"] = keep_skipped;
   execution["shard"] = shard.whole() ? nlohmann::ordered_json(nullptr)
                                      : nlohmann::ordered_json{{"index", shard.index}, {"count", shard.count}};
   execution["cases_planned"] = planned.size();
+  if (mpi_session.active()) {  // [MPI]
+    execution["mpi"] = mpi_session.context();
+    if (!isolated_by_solver.empty()) execution["mpi"]["not_isolated"] = isolated_by_solver;
+  }
   meta["execution"] = execution;
 
   nlohmann::ordered_json resumptions = nlohmann::ordered_json::array();
@@ -244,12 +273,6 @@ RunResult run_study(const Study& study, const RunOptions& opt) {
     prepare_out_dir(fresh);
   }
 
-  SolveTaskOptions topt;
-  topt.solvers = solvers;
-  topt.precisions = precisions;
-  topt.keep_skipped_rows = keep_skipped;
-  topt.jobs = jobs;
-  SolveTask task(study, all_cases, topt);
   exec::ResultsFile results(dir, task.header(), resume);
   std::vector<std::size_t> todo;
   for (std::size_t c : planned)
@@ -286,7 +309,8 @@ RunResult run_study(const Study& study, const RunOptions& opt) {
     };
   exec::ExecStats stats;
   try {
-    stats = exec::execute(task, todo, results, eopt);
+    stats = mpi_session.active() ? mpi_session.execute(task, todo, results, eopt)  // [MPI]
+                                 : exec::execute(task, todo, results, eopt);
   } catch (const std::exception& e) {
     meta["status"] = "failed";
     meta["error"] = e.what();

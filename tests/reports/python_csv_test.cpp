@@ -56,9 +56,10 @@ TEST(PythonCsv, RewrittenResultsWorkWithEverySubcommandAsTheOriginal) {
       << "the last column must not carry the \\r";
 
   const std::string baseline = std::string(CONDBENCH_SOURCE_DIR) + "/studies/baselines/quick.json";
-  for (const std::string& cmd : {"regress --allow-missing --baseline " + baseline + " DIR",
-                                 "baseline DIR --out DIR/baseline.json --force", "compare DIR DIR --no-html",
-                                 "report DIR"}) {
+  const std::vector<std::string> commands{"regress --allow-missing --baseline " + baseline + " DIR",
+                                          "baseline DIR --out DIR/baseline.json --force", "compare DIR DIR --no-html",
+                                          "report DIR"};
+  for (const std::string& cmd : commands) {
     auto run_on = [&](const fs::path& dir) {
       return cli(std::regex_replace(cmd, std::regex("DIR"), dir.string()));
     };
