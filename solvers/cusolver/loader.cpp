@@ -2,6 +2,7 @@
 
 #include "solvers/cusolver/catalogue.hpp"
 #include "solvers/cusolver/module_api.hpp"
+#include "solvers/module_search.hpp"
 
 #include <dlfcn.h>
 #include <fmt/format.h>
@@ -29,11 +30,7 @@ namespace {
 
 constexpr const char* kEnvVar = "CONDBENCH_CUSOLVER_MODULE";
 
-std::string exe_dir() {
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string() : exe.parent_path().string();
-}
+std::string exe_dir() { return executable_dir(); }
 
 const char* env_module() {
   const char* v = std::getenv(kEnvVar);
@@ -87,19 +84,8 @@ bool module_compiled() { return CONDBENCH_CUSOLVER_BUILT; }
 std::string module_built_with() { return CONDBENCH_CUSOLVER_BUILT_WITH; }
 
 std::vector<std::string> module_candidates(const char* env_value, const std::string& exe_dir) {
-  if (env_value && *env_value) return {env_value};
-  std::vector<fs::path> dirs;
-  if (!exe_dir.empty()) {
-    const fs::path d(exe_dir);
-    dirs = {d, d / "lib", d / ".." / "lib", d / CONDBENCH_CUSOLVER_INSTALL_REL};
-  }
-  dirs.emplace_back(CONDBENCH_CUSOLVER_INSTALL_DIR);
-  std::vector<std::string> out;
-  for (const fs::path& d : dirs) {
-    const std::string p = (d / kModuleFile).lexically_normal().string();
-    if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
-  }
-  return out;
+  return module_search_path(kModuleFile, env_value, exe_dir, CONDBENCH_CUSOLVER_INSTALL_REL,
+                            CONDBENCH_CUSOLVER_INSTALL_DIR);
 }
 
 // The device probe initialises the CUDA driver, and CUDA does not work in a child forked

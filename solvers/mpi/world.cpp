@@ -1,5 +1,7 @@
 #include "solvers/mpi/world.hpp"
 
+#include "solvers/module_search.hpp"
+
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -47,27 +49,10 @@ int env_int(const char* name) {
   return *end == '\0' && x >= 0 && x < (1 << 30) ? static_cast<int>(x) : -1;
 }
 
-std::string exe_dir() {
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string() : exe.parent_path().string();
-}
-
-// CONDBENCH_MPI_MODULE alone when set; else beside the executable, lib/ beside it (the
-// build tree), ../lib (the build tree's tests), the install layout relative to the
-// executable, and the install directory.
+// CONDBENCH_MPI_MODULE alone when set; else the search path of every module (module_search.hpp).
 std::vector<std::string> candidates() {
-  if (const char* env = std::getenv(kEnvVar); env && *env) return {env};
-  std::vector<fs::path> dirs;
-  if (std::string d = exe_dir(); !d.empty())
-    dirs = {fs::path(d), fs::path(d) / "lib", fs::path(d) / ".." / "lib", fs::path(d) / CONDBENCH_MPI_INSTALL_REL};
-  dirs.emplace_back(CONDBENCH_MPI_INSTALL_DIR);
-  std::vector<std::string> out;
-  for (const fs::path& d : dirs) {
-    const std::string p = (d / kModuleFile).lexically_normal().string();
-    if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
-  }
-  return out;
+  return module_search_path(kModuleFile, std::getenv(kEnvVar), executable_dir(), CONDBENCH_MPI_INSTALL_REL,
+                            CONDBENCH_MPI_INSTALL_DIR);
 }
 
 // The module's API, or the reason it cannot serve. Never closed: MPI stays mapped.
@@ -137,6 +122,19 @@ int size() { return state().size; }
 const MpiApi& api() { return *state().api; }
 std::string module_path() { return state().path; }
 bool module_compiled() { return CONDBENCH_MPI_BUILT; }
+
+std::string module_summary() {
+  if (!CONDBENCH_MPI_BUILT && !std::getenv(kEnvVar))
+    return "MPI module (Open MPI, ScaLAPACK): not compiled in this build";
+  const std::vector<std::string> search = candidates();
+  for (const std::string& c : search) {
+    std::error_code ec;
+    if (fs::exists(c, ec)) return "MPI module (Open MPI, ScaLAPACK): loaded under mpirun from " + c;
+  }
+  std::string list;
+  for (const std::string& c : search) list += (list.empty() ? "" : ", ") + c;
+  return "MPI module (Open MPI, ScaLAPACK): not found: searched " + list;
+}
 
 std::pair<int, int> default_grid(int ranks) {
   int p = static_cast<int>(std::sqrt(static_cast<double>(std::max(1, ranks))));

@@ -31,6 +31,8 @@ std::string module_path();  // the module loaded; empty when none
 
 // Whether this build made the MPI module, and if not why not.
 bool module_compiled();
+// One line for `condbench --version`: built, and where mpirun would load it from. Does not load it.
+std::string module_summary();
 
 // The default process grid for `ranks`: as square as possible, P <= Q, P * Q = ranks.
 std::pair<int, int> default_grid(int ranks);
