@@ -1,6 +1,8 @@
 // condbench run STUDY --out DIR
+#include "reports/cli/chain_run.hpp"
 #include "reports/cli/command.hpp"
 #include "reports/report/report.hpp"
+#include "studies/chains/chain_study.hpp"
 #include "studies/runner/context.hpp"
 #include "studies/runner/input_error.hpp"
 #include "studies/runner/runner.hpp"
@@ -21,6 +23,8 @@ struct RunArgs {
 };
 
 int run(RunArgs& a) {
+  // Layer-chain studies ([[chain]] tables, issue 14) have their own runner and report.
+  if (chains::is_chain_study(a.study)) return run_chain_study_command(a.study, a.opt, a.quiet, a.no_report);
   Study study = load_study(a.study);
   a.opt.progress = !a.quiet;
   a.opt.command_line = command_line();
