@@ -225,7 +225,7 @@ JacobiResult<T> jacobi_singular_values(Dense<T> G, const T& tol, int max_sweeps 
         T* x = G.col(p);
         T* y = G.col(q);
         const T c = dot(x, y, m);
-        if (abs(c) <= tol * sqrt(a * b)) continue;
+        if (abs(c) <= tol * sqrt(a) * sqrt(b)) continue;  // not sqrt(a * b): that underflows first
         rotated = true;
         const T zeta = (b - a) / (T(2) * c);
         const T t = (zeta >= T(0) ? T(1) : T(-1)) / (abs(zeta) + sqrt(T(1) + zeta * zeta));

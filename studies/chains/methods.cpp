@@ -190,7 +190,7 @@ std::vector<Measurement> qr_sweep(const StoredChain<T>& c, const std::vector<int
     // Below the smallest normal number the diagonal of T_j has lost its digits.
     double min_diag = INFINITY;
     for (int i = 0; i < d; ++i) min_diag = std::min(min_diag, std::fabs(to_double(Tacc(i, i))));
-    if (min_diag < to_double(std::numeric_limits<T>::min())) {
+    if (min_diag > 0 && min_diag < to_double(std::numeric_limits<T>::min())) {
       broken = fmt::format(
           "from depth {}: sigma_min/sigma_max of the product (~{:.1e}) is below {}'s smallest normal number", j,
           min_diag, precision_name<T>());
@@ -203,6 +203,7 @@ std::vector<Measurement> qr_sweep(const StoredChain<T>& c, const std::vector<int
       continue;
     }
     for (double& s : sv.sigma) s = std::ldexp(s, static_cast<int>(log2_scale));
+    if (min_diag == 0) sv.sigma.back() = 0;  // a zero on T's diagonal: exactly singular (a ReLU unit off)
     spectrum_measurements(j, sv.sigma, out);
   }
   return out;
