@@ -207,9 +207,11 @@ struct JacobiResult {
 // high relative accuracy for G = B D with B well conditioned and D a diagonal scaling
 // (Demmel & Veselic 1992): for the transpose of a row-graded triangular factor, every
 // singular value to about tol * cond(B), however small. The caller keeps |entries| <= 1
-// or so (squares are formed).
+// or so (squares are formed). Columns whose squared norm is at most `negligible` are left
+// alone: near the bottom of a type's exponent range it no longer has the digits to make
+// them orthogonal to tol (double-double keeps its 32 digits down to about 1e-290 only).
 template <class T>
-JacobiResult<T> jacobi_singular_values(Dense<T> G, const T& tol, int max_sweeps = 80) {
+JacobiResult<T> jacobi_singular_values(Dense<T> G, const T& tol, const T& negligible = T(0), int max_sweeps = 80) {
   using std::abs;
   using std::sqrt;
   const int m = G.rows, n = G.cols;
@@ -221,14 +223,17 @@ JacobiResult<T> jacobi_singular_values(Dense<T> G, const T& tol, int max_sweeps 
     for (int p = 0; p < n - 1; ++p) {
       for (int q = p + 1; q < n; ++q) {
         const T a = norm2[p], b = norm2[q];
-        if (a == T(0) || b == T(0)) continue;
+        if (a <= negligible || b <= negligible) continue;
         T* x = G.col(p);
         T* y = G.col(q);
         const T c = dot(x, y, m);
         if (abs(c) <= tol * sqrt(a) * sqrt(b)) continue;  // not sqrt(a * b): that underflows first
         rotated = true;
         const T zeta = (b - a) / (T(2) * c);
-        const T t = (zeta >= T(0) ? T(1) : T(-1)) / (abs(zeta) + sqrt(T(1) + zeta * zeta));
+        // tan of the angle, the smaller root of t^2 + 2 zeta t - 1 = 0; for a huge zeta (columns of
+        // very different norms) 1/(2 zeta), before zeta^2 overflows.
+        const T t = abs(zeta) > T(1e30) ? T(T(0.5) / zeta)
+                                        : T((zeta >= T(0) ? T(1) : T(-1)) / (abs(zeta) + sqrt(T(1) + zeta * zeta)));
         const T cs = T(1) / sqrt(T(1) + t * t);
         const T sn = cs * t;
         for (int i = 0; i < m; ++i) {
@@ -236,8 +241,12 @@ JacobiResult<T> jacobi_singular_values(Dense<T> G, const T& tol, int max_sweeps 
           x[i] = cs * xi - sn * yi;
           y[i] = sn * xi + cs * yi;
         }
+        // Rutishauser's updates, unless they cancel (a column nearly parallel to the other
+        // loses most of its norm): then the norm is recomputed, as LAPACK's ?gesvj does.
         norm2[p] = a - t * c;
         norm2[q] = b + t * c;
+        if (!(norm2[p] > T(0.5) * a)) norm2[p] = dot(x, x, m);
+        if (!(norm2[q] > T(0.5) * b)) norm2[q] = dot(y, y, m);
       }
     }
     if (!rotated) {
@@ -257,14 +266,14 @@ JacobiResult<T> jacobi_singular_values(Dense<T> G, const T& tol, int max_sweeps 
 // R's rows, so the sweeps converge in a few passes (Drmac & Veselic 2008); the relative
 // accuracy of one-sided Jacobi is kept (the QR is columnwise backward stable).
 template <class T>
-JacobiResult<T> graded_singular_values(Dense<T> G, const T& tol) {
+JacobiResult<T> graded_singular_values(Dense<T> G, const T& tol, const T& negligible = T(0)) {
   std::vector<T> tau;
   householder_qr_pivoted(G, tau);
   const int n = G.cols;
   Dense<T> Rt(n, n);
   for (int j = 0; j < n; ++j)
     for (int i = 0; i <= j; ++i) Rt(j, i) = G(i, j);
-  return jacobi_singular_values(std::move(Rt), tol);
+  return jacobi_singular_values(std::move(Rt), tol, negligible);
 }
 
 }  // namespace condbench::chains

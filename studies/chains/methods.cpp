@@ -142,6 +142,7 @@ std::vector<Measurement> qr_sweep(const StoredChain<T>& c, const std::vector<int
   std::vector<double> log_r(d, 0.0);  // sum over steps of ln|R_k,ii|
   Dense<T> Tacc = Dense<T>::identity(d);
   std::int64_t log2_scale = 0;       // T_j = Tacc * 2^log2_scale
+  bool singular = false;             // some R_j has an exact zero on its diagonal
   std::string broken;
   auto fail_all = [&](int j, const std::string& why) {
     if (keep_t) return fail_spectrum(j, why, out);
@@ -157,7 +158,11 @@ std::vector<Measurement> qr_sweep(const StoredChain<T>& c, const std::vector<int
         broken = fmt::format("the QR step failed at depth {} ({})", j,
                              info ? fmt::format("LAPACK info {}", info) : "entries not finite");
       } else {
-        for (int i = 0; i < d; ++i) log_r[i] += std::log(std::fabs(to_double(C(i, i))));
+        for (int i = 0; i < d; ++i) {
+          log_r[i] += std::log(std::fabs(to_double(C(i, i))));
+          // An exact zero of R: a zero column of J^T (a ReLU unit off), not rounding.
+          singular = singular || C(i, i) == T(0);
+        }
         if (keep_t) {
           ops::trmm_upper(C, Tacc);  // reads C's upper triangle: R_j
           const double big = to_double(max_abs(Tacc.a));
@@ -190,7 +195,7 @@ std::vector<Measurement> qr_sweep(const StoredChain<T>& c, const std::vector<int
     // Below the smallest normal number the diagonal of T_j has lost its digits.
     double min_diag = INFINITY;
     for (int i = 0; i < d; ++i) min_diag = std::min(min_diag, std::fabs(to_double(Tacc(i, i))));
-    if (min_diag > 0 && min_diag < to_double(std::numeric_limits<T>::min())) {
+    if (!singular && min_diag < to_double(std::numeric_limits<T>::min())) {
       broken = fmt::format(
           "from depth {}: sigma_min/sigma_max of the product (~{:.1e}) is below {}'s smallest normal number", j,
           min_diag, precision_name<T>());
@@ -203,7 +208,7 @@ std::vector<Measurement> qr_sweep(const StoredChain<T>& c, const std::vector<int
       continue;
     }
     for (double& s : sv.sigma) s = std::ldexp(s, static_cast<int>(log2_scale));
-    if (min_diag == 0) sv.sigma.back() = 0;  // a zero on T's diagonal: exactly singular (a ReLU unit off)
+    if (singular) sv.sigma.back() = 0;
     spectrum_measurements(j, sv.sigma, out);
   }
   return out;

@@ -22,8 +22,12 @@ namespace condbench::chains {
 namespace {
 
 constexpr double kDdEps = 0x1p-104;  // double-double's unit roundoff, about
-// Below this, squares of T's entries (formed by the Jacobi sweeps) leave double's range.
-constexpr double kGradedFloor = 1e-140;
+// The graded route keeps T's largest entry near 1 and forms squares of its entries; double-
+// double has its full 32 digits down to about 1e-290, so T's diagonal must stay above
+// kGradedFloor (kappa below 1e120), and the Jacobi sweeps leave columns with squared norms
+// below kNegligible alone (in an exactly singular chain: rounding noise of zero columns).
+constexpr double kGradedFloor = 1e-120;
+constexpr double kNegligible = 1e-260;
 
 bool listed(const std::vector<int>& depths, int j) { return std::binary_search(depths.begin(), depths.end(), j); }
 
@@ -113,6 +117,21 @@ void vector_reference(const StoredChain<double>& c, const std::vector<int>& dept
   out.method["nonfinite_depth"] = "exact arithmetic never overflows";
 }
 
+// Sets the entries of R (C's upper triangle) below 2^-100 max|R| to zero: double-double's
+// own rounding level, so a perturbation no larger than the QR's backward error. A
+// rank-deficient step (a ReLU unit off) leaves rounding noise where R is exactly zero;
+// kept, that noise would be multiplied into ever smaller levels in T, down to where
+// double-double arithmetic breaks (subnormal high words).
+void flush_noise(Dense<dd>& C) {
+  double big = 0;
+  for (int j = 0; j < C.cols; ++j)
+    for (int i = 0; i <= j; ++i) big = std::max(big, std::fabs(C(i, j).x[0]));
+  const double floor = std::ldexp(big, -100);
+  for (int j = 0; j < C.cols; ++j)
+    for (int i = 0; i <= j; ++i)
+      if (std::fabs(C(i, j).x[0]) < floor) C(i, j) = 0.0;
+}
+
 void graded_spectrum_reference(const StoredChain<double>& c, const std::vector<int>& depths, ChainReference& out) {
   const int d = c.d;
   Dense<dd> V, T = Dense<dd>::identity(d);
@@ -128,6 +147,7 @@ void graded_spectrum_reference(const StoredChain<double>& c, const std::vector<i
     Dense<dd> C = backward_factor_dd(c, layer);
     if (j > 1) apply_q_right(C, V, tau);
     householder_qr(C, tau);
+    flush_noise(C);
     for (int i = 0; i < d; ++i) ln_r[i] += std::log(std::fabs(to_double(C(i, i))));
     upper_times_upper(C, T);
     double big = 0;
@@ -146,12 +166,12 @@ void graded_spectrum_reference(const StoredChain<double>& c, const std::vector<i
     double min_diag = INFINITY;
     for (int i = 0; i < d; ++i) min_diag = std::min(min_diag, std::fabs(T(i, i).x[0]));
     if (!singular && min_diag < kGradedFloor) {
-      failure = fmt::format("from depth {}: kappa beyond ~1e140, outside the double-double range of the graded "
+      failure = fmt::format("from depth {}: kappa beyond ~1e120, outside the double-double range of the graded "
                             "route (reference = \"explicit\" reaches further)",
                             j);
       break;
     }
-    JacobiResult<dd> jr = graded_singular_values(transpose(T), dd(d * kDdEps));
+    JacobiResult<dd> jr = graded_singular_values(transpose(T), dd(d * kDdEps), dd(kNegligible));
     max_sweeps = std::max(max_sweeps, jr.sweeps);
     if (!jr.converged) {
       failure = fmt::format("one-sided Jacobi did not converge in {} sweeps at depth {}", jr.sweeps, j);

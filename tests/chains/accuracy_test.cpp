@@ -195,6 +195,20 @@ TEST(ChainAccuracy, ReluProductsAreExactlySingularInTheReference) {
     EXPECT_EQ(ref.value(3, 0, "sigma_min"), 0);
     EXPECT_GT(ref.value(3, 0, "sigma_max"), 0);
   }
+  // Deep rank-deficient products: the graded route keeps going (rounding noise where R is
+  // exactly zero is flushed, not multiplied down into double-double's underflow), and its
+  // spectrum's moments agree with the explicit product's in f64.
+  const auto deep = spec(32, {8, 32}, cb::Init::orthogonal, std::sqrt(2.0), cb::Activation::relu);
+  for (std::uint64_t seed : {1u, 2u}) {
+    const auto cd = stored<double>(deep, seed);
+    const auto ref = reference(cd, deep, cb::RefRoute::graded);
+    EXPECT_TRUE(ref.failure.empty()) << ref.failure.begin()->second;
+    const auto ms = run<double>("chain.explicit_svd", cd, deep);
+    for (int j : deep.depths) {
+      EXPECT_LT(std::fabs(find(ms, "jjt_mean", j)->value / ref.value(j, 0, "jjt_mean") - 1), 1e-12) << j;
+      EXPECT_LT(std::fabs(find(ms, "sigma_max", j)->value / ref.value(j, 0, "sigma_max") - 1), 1e-12) << j;
+    }
+  }
   // The top layer's zero rows of D are exact in any precision: the explicit product keeps
   // them as zero columns, the QR sweep as a zero on T's diagonal.
   for (const char* m : {"chain.explicit_svd", "chain.qr_jacobi"}) {
