@@ -23,12 +23,21 @@ std::string num(double v) {
   return a >= 1e4 || a < 1e-3 ? fmt::format("{:.2e}", v) : fmt::format("{:.3g}", v);
 }
 
-// Configurations in the order the rows first name them.
-std::vector<std::string> configs(const std::vector<ChainRow>& rows) {
-  std::vector<std::string> out;
-  std::set<std::string> seen;
-  for (const auto& r : rows)
-    if (seen.insert(config_label(r)).second) out.push_back(config_label(r));
+// The rows of one chain configuration; groups in the order the rows first name them.
+struct Group {
+  std::string config;
+  std::vector<const ChainRow*> rows;
+};
+
+std::vector<Group> groups_of(const std::vector<ChainRow>& rows) {
+  std::vector<Group> out;
+  std::map<std::string, std::size_t> index;
+  for (const auto& r : rows) {
+    const std::string label = config_label(r);
+    auto [it, fresh] = index.try_emplace(label, out.size());
+    if (fresh) out.push_back({label, {}});
+    out[it->second].rows.push_back(&r);
+  }
   return out;
 }
 
@@ -40,10 +49,10 @@ std::vector<std::string> precisions(const std::vector<ChainRow>& rows) {
 }
 
 template <class Pred>
-std::vector<const ChainRow*> select(const std::vector<ChainRow>& rows, Pred pred) {
+std::vector<const ChainRow*> select(const Group& g, Pred pred) {
   std::vector<const ChainRow*> out;
-  for (const auto& r : rows)
-    if (pred(r)) out.push_back(&r);
+  for (const ChainRow* r : g.rows)
+    if (pred(*r)) out.push_back(r);
   return out;
 }
 
@@ -61,7 +70,7 @@ std::string lecture_claim(const ChainRow& r) {
   return "";
 }
 
-Table gradient_table(const ChainRunData& run) {
+Table gradient_table(const ChainRunData& run, const std::vector<Group>& groups) {
   Table t;
   t.title = "The lecture's table: the gradient after L layers, measured beside theory";
   t.intro = "chain.backprop at the deepest depth of each chain (the lecture's simulate_gradient_flow: ‖g‖ of a unit "
@@ -69,11 +78,11 @@ Table gradient_table(const ChainRunData& run) {
             "the same Jacobians), where the ReLU law is exact.";
   t.header = {"chain", "quantity", "precision", "L", "seeds", "median", "5–95 %", "theory median", "theory 5–95 %",
               "mean ln ± s.e.", "E ln ± sd (theory)", "z", "lecture says", "theory"};
-  for (const std::string& cfg : configs(run.rows))
+  for (const Group& g : groups)
     for (const std::string& prec : precisions(run.rows))
       for (const char* q : {"grad_norm", "tangent_norm"}) {
-        auto rows = select(run.rows, [&](const ChainRow& r) {
-          return r.method == "chain.backprop" && r.quantity == q && r.precision == prec && config_label(r) == cfg &&
+        auto rows = select(g, [&](const ChainRow& r) {
+          return r.method == "chain.backprop" && r.quantity == q && r.precision == prec &&
                  r.status == "ok" && r.depth == r.layers;
         });
         if (rows.empty()) continue;
@@ -98,7 +107,7 @@ Table gradient_table(const ChainRunData& run) {
         std::string seeds = std::to_string(rows.size());
         if (zero) seeds += fmt::format(" ({} zero or not finite)", zero);
         t.rows.push_back(
-            {cfg, q, prec, std::to_string(r0.layers), seeds, num(quantile(v, 0.5)),
+            {g.config, q, prec, std::to_string(r0.layers), seeds, num(quantile(v, 0.5)),
              num(quantile(v, 0.05)) + " … " + num(quantile(v, 0.95)), has_th ? num(th) : "—",
              has_th && std::isfinite(sd) ? num(std::exp(e - 1.645 * sd)) + " … " + num(std::exp(e + 1.645 * sd)) : "—",
              logs.empty() ? "—" : fmt::format("{:.4f} ± {:.4f}", mean, std::sqrt(var / n)),
@@ -124,7 +133,7 @@ std::vector<int> shown_depths(std::vector<int> depths) {
   return out;
 }
 
-Table kappa_table(const ChainRunData& run) {
+Table kappa_table(const ChainRunData& run, const std::vector<Group>& groups) {
   Table t;
   t.title = "κ of the product of the Jacobians, per method";
   t.intro = "Median log10 κ over the seeds; in brackets the median of |log10 κ − reference|, in decades (✕n: n "
@@ -132,21 +141,21 @@ Table kappa_table(const ChainRunData& run) {
             "sweep's diagonal; qr_jacobi adds the triangular factor and an accurate SVD of it.";
   t.header = {"chain", "precision", "depth", "reference", "theory (Lyapunov)"};
   for (const char* m : kSpectrumMethods) t.header.push_back(std::string(m).substr(6));
-  for (const std::string& cfg : configs(run.rows))
+  for (const Group& g : groups)
     for (const std::string& prec : precisions(run.rows)) {
-      auto all = select(run.rows, [&](const ChainRow& r) {
-        return r.quantity == "log10_kappa" && r.precision == prec && config_label(r) == cfg;
+      auto all = select(g, [&](const ChainRow& r) {
+        return r.quantity == "log10_kappa" && r.precision == prec;
       });
       if (all.empty()) continue;
       std::vector<int> depths;
       for (const ChainRow* r : all) depths.push_back(r->depth);
       for (int depth : shown_depths(depths)) {
-        auto at = select(run.rows, [&](const ChainRow& r) {
-          return r.quantity == "log10_kappa" && r.precision == prec && config_label(r) == cfg && r.depth == depth;
+        auto at = select(g, [&](const ChainRow& r) {
+          return r.quantity == "log10_kappa" && r.precision == prec && r.depth == depth;
         });
         std::vector<double> ref;
         for (const ChainRow* r : at) ref.push_back(r->reference);
-        std::vector<std::string> line{cfg, prec, std::to_string(depth), num(quantile(ref, 0.5)), num(at[0]->theory)};
+        std::vector<std::string> line{g.config, prec, std::to_string(depth), num(quantile(ref, 0.5)), num(at[0]->theory)};
         for (const char* m : kSpectrumMethods) {
           std::vector<const ChainRow*> ok, failed;
           for (const ChainRow* r : at)
@@ -173,36 +182,36 @@ Table kappa_table(const ChainRunData& run) {
   return t;
 }
 
-Table monitor_table(const ChainRunData& run) {
+Table monitor_table(const ChainRunData& run, const std::vector<Group>& groups) {
   Table t;
   t.title = "The lecture's weight monitor (warn if κ(W) > 1e6) beside the product";
   t.intro = "chain.monitor: κ of every weight matrix by SVD in the working precision, as monitor_weight_conditioning "
             "does.";
   t.header = {"chain", "precision", "weights", "warnings", "expected (theory)", "median κ(W)", "theory median",
               "largest κ(W)", "median κ of the product at L (reference)", "std of the entries", "theory"};
-  for (const std::string& cfg : configs(run.rows))
+  for (const Group& g : groups)
     for (const std::string& prec : precisions(run.rows)) {
-      auto k = select(run.rows, [&](const ChainRow& r) {
-        return r.quantity == "weight_kappa" && r.status == "ok" && r.precision == prec && config_label(r) == cfg;
+      auto k = select(g, [&](const ChainRow& r) {
+        return r.quantity == "weight_kappa" && r.status == "ok" && r.precision == prec;
       });
       if (k.empty()) continue;
-      auto w = select(run.rows, [&](const ChainRow& r) {
-        return r.quantity == "weight_warn" && r.status == "ok" && r.precision == prec && config_label(r) == cfg;
+      auto w = select(g, [&](const ChainRow& r) {
+        return r.quantity == "weight_warn" && r.status == "ok" && r.precision == prec;
       });
       double warns = 0, largest = 0;
       for (const ChainRow* r : w) warns += r->value;
       for (const ChainRow* r : k) largest = std::max(largest, r->value);
-      auto prod = select(run.rows, [&](const ChainRow& r) {
-        return r.quantity == "log10_kappa" && r.precision == prec && config_label(r) == cfg && r.depth == r.layers;
+      auto prod = select(g, [&](const ChainRow& r) {
+        return r.quantity == "log10_kappa" && r.precision == prec && r.depth == r.layers;
       });
       std::vector<double> ref;
       for (const ChainRow* r : prod) ref.push_back(r->reference);
       const double ref_med = quantile(ref, 0.5);
       const double p = w.empty() ? NAN : w.front()->theory;
-      auto sd = select(run.rows, [&](const ChainRow& r) {
-        return r.quantity == "weight_std" && r.status == "ok" && r.precision == prec && config_label(r) == cfg;
+      auto sd = select(g, [&](const ChainRow& r) {
+        return r.quantity == "weight_std" && r.status == "ok" && r.precision == prec;
       });
-      t.rows.push_back({cfg, prec, std::to_string(k.size()), num(warns),
+      t.rows.push_back({g.config, prec, std::to_string(k.size()), num(warns),
                         std::isfinite(p) ? num(p * static_cast<double>(w.size())) : "—",
                         num(median_of(k, &ChainRow::value)), num(k.front()->theory), num(largest),
                         std::isfinite(ref_med) ? "1e" + fmt::format("{:.1f}", ref_med) : "—",
@@ -242,7 +251,7 @@ Table moments_table(const ChainRunData& run) {
   return t;
 }
 
-Table range_table(const ChainRunData& run) {
+Table range_table(const ChainRunData& run, const std::vector<Group>& groups) {
   Table t;
   t.title = "Where the working precision runs out of range";
   t.intro = "chain.backprop: the first depth at which g is exactly zero (underflow, or a dead ReLU layer) or not "
@@ -250,14 +259,19 @@ Table range_table(const ChainRunData& run) {
   t.header = {"chain", "precision", "L", "g = 0: median depth", "seeds", "exactly 0 in the reference",
               "g not finite: median depth", "seeds"};
   bool any = false;
-  for (const std::string& cfg : configs(run.rows))
+  for (const Group& g : groups) {
+    // Only the chains where some precision ran out of range (or a layer died).
+    const bool happened = std::any_of(g.rows.begin(), g.rows.end(), [&](const ChainRow* r) {
+      return (r->quantity == "zero_depth" || r->quantity == "nonfinite_depth") && std::isfinite(r->value);
+    });
+    if (!happened) continue;
     for (const std::string& prec : precisions(run.rows)) {
-      auto zero = select(run.rows, [&](const ChainRow& r) {
-        return r.quantity == "zero_depth" && r.status == "ok" && r.precision == prec && config_label(r) == cfg;
+      auto zero = select(g, [&](const ChainRow& r) {
+        return r.quantity == "zero_depth" && r.status == "ok" && r.precision == prec;
       });
       if (zero.empty()) continue;
-      auto inf = select(run.rows, [&](const ChainRow& r) {
-        return r.quantity == "nonfinite_depth" && r.status == "ok" && r.precision == prec && config_label(r) == cfg;
+      auto inf = select(g, [&](const ChainRow& r) {
+        return r.quantity == "nonfinite_depth" && r.status == "ok" && r.precision == prec;
       });
       std::vector<double> z, zr, f;
       for (const ChainRow* r : zero) {
@@ -267,10 +281,11 @@ Table range_table(const ChainRunData& run) {
       for (const ChainRow* r : inf)
         if (std::isfinite(r->value)) f.push_back(r->value);
       any = any || !z.empty() || !f.empty();
-      t.rows.push_back({cfg, prec, std::to_string(zero.front()->layers), num(quantile(z, 0.5)),
+      t.rows.push_back({g.config, prec, std::to_string(zero.front()->layers), num(quantile(z, 0.5)),
                         fmt::format("{} of {}", z.size(), zero.size()), fmt::format("{} of {}", zr.size(), zero.size()),
                         num(quantile(f, 0.5)), fmt::format("{} of {}", f.size(), inf.size())});
     }
+  }
   if (!any) t.rows.clear();
   t.rule = "A zero that the reference (double-double, rescaled every layer) does not share is underflow.";
   return t;
@@ -350,7 +365,9 @@ std::vector<PooledSpectrum> pooled_spectra(const std::vector<ChainRow>& rows, co
 
 std::vector<Table> chain_tables(const ChainRunData& run) {
   std::vector<Table> out;
-  for (Table t : {gradient_table(run), kappa_table(run), monitor_table(run), moments_table(run), range_table(run)})
+  const std::vector<Group> groups = groups_of(run.rows);
+  for (Table t : {gradient_table(run, groups), kappa_table(run, groups), monitor_table(run, groups), moments_table(run),
+                  range_table(run, groups)})
     if (!t.rows.empty()) out.push_back(std::move(t));
   return out;
 }

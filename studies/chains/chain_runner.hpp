@@ -44,8 +44,9 @@ void install_chain_interrupt_handler();
 // starts with the column task).
 bool is_chain_run(const std::string& dir);
 
-// Per method and precision: rows ok/failed, and the median relative error of the main
-// quantities against the reference; for the terminal after a run.
+// Per method and precision: rows ok/failed, and the median error of the main quantities
+// against a finite, nonzero reference (relative; for log10 kappa in decades); for the
+// terminal after a run.
 std::string format_chain_summary(const std::vector<ChainRow>& rows);
 
 }  // namespace condbench::chains
