@@ -73,8 +73,7 @@ int main(int argc, char** argv) {
   time_ref("vectors", {true, false, false});
   const cb::ChainReference spec_ref = time_ref("spectrum", {false, true, false});
   time_ref("weights", {false, false, true});
-  if (route == cb::RefRoute::explicit_product)
-    fmt::print("explicit route digits: {}\n", cb::explicit_route_digits(c));
+  if (route == cb::RefRoute::explicit_product) fmt::print("explicit route digits: {}\n", cb::explicit_route_digits(c));
 
   for (const char* m : {"chain.backprop", "chain.explicit_svd", "chain.qr_sweep", "chain.qr_jacobi", "chain.monitor"}) {
     Clock t;

@@ -37,10 +37,14 @@ json y_lin(const char* field, const std::string& title) {
 }
 
 // Fixed colours per series, so the figures agree; each legend lists only what its data has.
-const std::map<std::string, std::string> kSeriesColor = {
-    {"chain.explicit_svd", "#e45756"}, {"chain.qr_sweep", "#f58518"}, {"chain.qr_jacobi", "#54a24b"},
-    {"reference", "#222222"},          {"theory", "#9d755d"},         {"f32", "#e45756"},
-    {"f64", "#4c78a8"},                {"measured", "#54a24b"}};
+const std::map<std::string, std::string> kSeriesColor = {{"chain.explicit_svd", "#e45756"},
+                                                         {"chain.qr_sweep", "#f58518"},
+                                                         {"chain.qr_jacobi", "#54a24b"},
+                                                         {"reference", "#222222"},
+                                                         {"theory", "#9d755d"},
+                                                         {"f32", "#e45756"},
+                                                         {"f64", "#4c78a8"},
+                                                         {"measured", "#54a24b"}};
 
 json color(const char* field, const char* title, const json& data) {
   std::set<std::string> present;
@@ -99,32 +103,43 @@ report::Figure gradient_figure(const ChainRunData& run) {
   report::Figure f;
   f.name = "grad_norm";
   f.title = "Gradient norm against depth";
-  f.caption = "chain.backprop: ‖g‖ after j layers (the top j of each chain), median over the seeds (line) and 5–95 % "
-              "band (shaded), per precision. Black dashed: exp(E ln‖g‖) of the exact law; grey dotted: its 5–95 % "
-              "band (normal approximation of ln‖g‖). See the table below for which laws are exact.";
+  f.caption =
+      "chain.backprop: ‖g‖ after j layers (the top j of each chain), median over the seeds (line) and 5–95 % "
+      "band (shaded), per precision. Black dashed: exp(E ln‖g‖) of the exact law; grey dotted: its 5–95 % "
+      "band (normal approximation of ln‖g‖). See the table below for which laws are exact.";
   if (data.empty()) return f;
-  json tooltip = json::array({{{"field", "config"}}, {{"field", "precision"}}, {{"field", "depth"}},
-                              {{"field", "median"}, {"format", ".3e"}}, {{"field", "lo"}, {"format", ".3e"}},
-                              {{"field", "hi"}, {"format", ".3e"}}, {{"field", "theory"}, {"format", ".3e"}},
+  json tooltip = json::array({{{"field", "config"}},
+                              {{"field", "precision"}},
+                              {{"field", "depth"}},
+                              {{"field", "median"}, {"format", ".3e"}},
+                              {{"field", "lo"}, {"format", ".3e"}},
+                              {{"field", "hi"}, {"format", ".3e"}},
+                              {{"field", "theory"}, {"format", ".3e"}},
                               {{"field", "seeds"}}});
-  json layers = json::array(
-      {{{"transform", filter("isValid(datum.lo) && isValid(datum.hi)")},
-        {"mark", {{"type", "area"}, {"opacity", 0.18}}},
-        {"encoding", {{"x", x_depth()}, {"y", y_log("lo", "‖g‖")}, {"y2", {{"field", "hi"}}},
+  json layers =
+      json::array({{{"transform", filter("isValid(datum.lo) && isValid(datum.hi)")},
+                    {"mark", {{"type", "area"}, {"opacity", 0.18}}},
+                    {"encoding",
+                     {{"x", x_depth()},
+                      {"y", y_log("lo", "‖g‖")},
+                      {"y2", {{"field", "hi"}}},
                       {"color", color("precision", "precision", data)}}}},
-       {{"transform", filter("isValid(datum.median)")},
-        {"mark", {{"type", "line"}, {"point", true}}},
-        {"encoding", {{"x", x_depth()}, {"y", y_log("median", "‖g‖")}, {"color", color("precision", "precision", data)},
+                   {{"transform", filter("isValid(datum.median)")},
+                    {"mark", {{"type", "line"}, {"point", true}}},
+                    {"encoding",
+                     {{"x", x_depth()},
+                      {"y", y_log("median", "‖g‖")},
+                      {"color", color("precision", "precision", data)},
                       {"tooltip", tooltip}}}},
-       {{"transform", filter("isValid(datum.theory)")},
-        {"mark", {{"type", "line"}, {"color", "black"}, {"strokeDash", {6, 3}}, {"strokeWidth", 1.2}}},
-        {"encoding", {{"x", x_depth()}, {"y", y_log("theory", "‖g‖")}}}},
-       {{"transform", filter("isValid(datum.theory_lo)")},
-        {"mark", {{"type", "line"}, {"color", "#777"}, {"strokeDash", {2, 2}}, {"strokeWidth", 1}}},
-        {"encoding", {{"x", x_depth()}, {"y", y_log("theory_lo", "‖g‖")}}}},
-       {{"transform", filter("isValid(datum.theory_hi)")},
-        {"mark", {{"type", "line"}, {"color", "#777"}, {"strokeDash", {2, 2}}, {"strokeWidth", 1}}},
-        {"encoding", {{"x", x_depth()}, {"y", y_log("theory_hi", "‖g‖")}}}}});
+                   {{"transform", filter("isValid(datum.theory)")},
+                    {"mark", {{"type", "line"}, {"color", "black"}, {"strokeDash", {6, 3}}, {"strokeWidth", 1.2}}},
+                    {"encoding", {{"x", x_depth()}, {"y", y_log("theory", "‖g‖")}}}},
+                   {{"transform", filter("isValid(datum.theory_lo)")},
+                    {"mark", {{"type", "line"}, {"color", "#777"}, {"strokeDash", {2, 2}}, {"strokeWidth", 1}}},
+                    {"encoding", {{"x", x_depth()}, {"y", y_log("theory_lo", "‖g‖")}}}},
+                   {{"transform", filter("isValid(datum.theory_hi)")},
+                    {"mark", {{"type", "line"}, {"color", "#777"}, {"strokeDash", {2, 2}}, {"strokeWidth", 1}}},
+                    {"encoding", {{"x", x_depth()}, {"y", y_log("theory_hi", "‖g‖")}}}}});
   json facet = facet_by_config();
   f.spec = facet_spec(data, facet, layers);
   f.spec["columns"] = 3;
@@ -157,17 +172,19 @@ report::Figure kappa_figure(const ChainRunData& run) {
     if (t != tried.end() && 2 * v.size() < static_cast<std::size_t>(t->second)) continue;
     const double med = quantile(v, 0.5);
     if (!std::isfinite(med)) continue;
-    data.push_back({{"kind", "line"}, {"config", cfg}, {"precision", prec}, {"series", name}, {"depth", depth},
-                    {"value", med}});
+    data.push_back(
+        {{"kind", "line"}, {"config", cfg}, {"precision", prec}, {"series", name}, {"depth", depth}, {"value", med}});
   }
   for (const auto& [key, y] : saturation)
     data.push_back({{"kind", "rule"}, {"config", std::get<0>(key)}, {"precision", std::get<1>(key)}, {"value", y}});
   report::Figure f;
   f.name = "kappa";
   f.title = "log10 κ of the product against depth, per method and precision";
-  f.caption = "Medians over the seeds (a point is left out where most seeds failed). Wide grey: the reference "
-              "(the stored factors' product, in extended precision); brown: the Lyapunov line j·(ψ(d/2) − ψ(1/2))/(2 ln 10) for linear Gaussian chains; dotted: log10(d/u), "
-              "where the explicit product saturates. ReLU products are exactly singular (κ = ∞, no reference line).";
+  f.caption =
+      "Medians over the seeds (a point is left out where most seeds failed). Wide grey: the reference "
+      "(the stored factors' product, in extended precision); brown: the Lyapunov line j·(ψ(d/2) − ψ(1/2))/(2 ln 10) "
+      "for linear Gaussian chains; dotted: log10(d/u), "
+      "where the explicit product saturates. ReLU products are exactly singular (κ = ∞, no reference line).";
   if (std::none_of(data.begin(), data.end(), [](const json& d) { return d["kind"] == "line"; })) return f;
   json layers = json::array(
       {{{"transform", filter("datum.kind === 'line' && datum.series === 'reference'")},
@@ -175,9 +192,12 @@ report::Figure kappa_figure(const ChainRunData& run) {
         {"encoding", {{"x", x_depth()}, {"y", y_lin("value", "log10 κ")}, {"color", color("series", "series", data)}}}},
        {{"transform", filter("datum.kind === 'line' && datum.series !== 'reference'")},
         {"mark", {{"type", "line"}, {"point", {{"size", 18}}}, {"strokeWidth", 1.5}}},
-        {"encoding", {{"x", x_depth()}, {"y", y_lin("value", "log10 κ")}, {"color", color("series", "series", data)},
-                      {"tooltip", json::array({{{"field", "series"}}, {{"field", "depth"}},
-                                               {{"field", "value"}, {"format", ".4g"}}})}}}},
+        {"encoding",
+         {{"x", x_depth()},
+          {"y", y_lin("value", "log10 κ")},
+          {"color", color("series", "series", data)},
+          {"tooltip",
+           json::array({{{"field", "series"}}, {{"field", "depth"}}, {{"field", "value"}, {"format", ".4g"}}})}}}},
        {{"transform", filter("datum.kind === 'rule'")},
         {"mark", {{"type", "rule"}, {"strokeDash", {2, 3}}, {"color", "#666"}}},
         {"encoding", {{"y", y_lin("value", "log10 κ")}}}}});
@@ -193,18 +213,24 @@ report::Figure kappa_error_figure(const ChainRunData& run) {
   json data = json::array();
   for (const auto& [key, v] : errs) {
     const auto& [cfg, prec, method, depth] = key;
-    data.push_back({{"config", cfg}, {"precision", prec}, {"series", method}, {"depth", depth},
+    data.push_back({{"config", cfg},
+                    {"precision", prec},
+                    {"series", method},
+                    {"depth", depth},
                     {"error", std::max(quantile(v, 0.5), 1e-17)}});
   }
   report::Figure f;
   f.name = "kappa_error";
   f.title = "Error of log10 κ against the reference";
-  f.caption = "Median over the seeds of |log10 κ − reference| / |reference| (errors of exactly 0 drawn at 1e-17). "
-              "An error near 1 means the method's κ is unrelated to the product's.";
+  f.caption =
+      "Median over the seeds of |log10 κ − reference| / |reference| (errors of exactly 0 drawn at 1e-17). "
+      "An error near 1 means the method's κ is unrelated to the product's.";
   if (data.empty()) return f;
   json layers = json::array({{{"mark", {{"type", "line"}, {"point", {{"size", 18}}}}},
-                              {"encoding", {{"x", x_depth()}, {"y", y_log("error", "relative error of log10 κ")},
-                                            {"color", color("series", "method", data)}}}}});
+                              {"encoding",
+                               {{"x", x_depth()},
+                                {"y", y_log("error", "relative error of log10 κ")},
+                                {"color", color("series", "method", data)}}}}});
   f.spec = facet_spec(data, facet_config_precision(), layers, 240, 160);
   return f;
 }
@@ -212,15 +238,17 @@ report::Figure kappa_error_figure(const ChainRunData& run) {
 report::Figure moments_figure(const ChainRunData& run) {
   json data = json::array();
   for (const PooledSpectrum& p : pooled_spectra(run.rows, "f64"))
-    for (const auto& [name, v] : {std::pair<const char*, double>{"measured", p.measured},
-                                  {"reference", p.reference}, {"theory", p.theory}})
+    for (const auto& [name, v] :
+         {std::pair<const char*, double>{"measured", p.measured}, {"reference", p.reference}, {"theory", p.theory}})
       if (std::isfinite(v)) data.push_back({{"config", p.config}, {"series", name}, {"depth", p.depth}, {"value", v}});
   report::Figure f;
   f.name = "spectrum";
   f.title = "Variance of the eigenvalues of J Jᵀ (over their squared mean) against depth";
-  f.caption = "The eigenvalues of every seed pooled (E[m2]/E[m1]² − 1 over the seeds, m_k the k-th moment of one "
-              "spectrum), measured in f64 (chain.qr_jacobi, or chain.explicit_svd where that has more seeds) and by the reference; brown: the infinite-width limit of "
-              "Pennington, Schoenholz & Ganguli (j/p Gaussian, j(1/p − 1) orthogonal; p = 1 linear, 1/2 ReLU).";
+  f.caption =
+      "The eigenvalues of every seed pooled (E[m2]/E[m1]² − 1 over the seeds, m_k the k-th moment of one "
+      "spectrum), measured in f64 (chain.qr_jacobi, or chain.explicit_svd where that has more seeds) and by the "
+      "reference; brown: the infinite-width limit of "
+      "Pennington, Schoenholz & Ganguli (j/p Gaussian, j(1/p − 1) orthogonal; p = 1 linear, 1/2 ReLU).";
   if (data.empty()) return f;
   json enc = {{"x", x_depth()}, {"y", y_lin("value", "variance / mean²")}, {"color", color("series", "series", data)}};
   json layers = json::array({{{"transform", filter("datum.series === 'reference'")},
@@ -261,23 +289,32 @@ report::Figure monitor_figure(const ChainRunData& run) {
   }
   json data = json::array();
   for (const auto& [key, v] : series)
-    data.push_back({{"config", std::get<0>(key)}, {"precision", std::get<1>(key)}, {"series", std::get<2>(key)},
-                    {"depth", std::get<3>(key)}, {"value", num(quantile(v, 0.5))}});
+    data.push_back({{"config", std::get<0>(key)},
+                    {"precision", std::get<1>(key)},
+                    {"series", std::get<2>(key)},
+                    {"depth", std::get<3>(key)},
+                    {"value", num(quantile(v, 0.5))}});
   report::Figure f;
   f.name = "monitor";
   f.title = "The lecture's weight monitor against the product";
-  f.caption = "Medians over the seeds of log10 of the largest weight κ among the top j layers (what "
-              "monitor_weight_conditioning would warn about: the dotted line is its threshold 1e6) and of κ of the "
-              "product of those j Jacobians.";
+  f.caption =
+      "Medians over the seeds of log10 of the largest weight κ among the top j layers (what "
+      "monitor_weight_conditioning would warn about: the dotted line is its threshold 1e6) and of κ of the "
+      "product of those j Jacobians.";
   if (data.empty()) return f;
-  json layers_spec = json::array(
-      {{{"transform", filter("isValid(datum.value)")},
-        {"mark", {{"type", "line"}, {"point", {{"size", 18}}}}},
-        {"encoding", {{"x", x_depth()}, {"y", y_lin("value", "log10 κ")},
-                      {"color", {{"field", "series"}, {"type", "nominal"}, {"title", nullptr},
-                                 {"legend", {{"orient", "bottom"}, {"direction", "vertical"}, {"labelLimit", 400}}}}}}}},
-       {{"mark", {{"type", "rule"}, {"strokeDash", {2, 3}}, {"color", "#c00"}}},
-        {"encoding", {{"y", {{"datum", 6}, {"type", "quantitative"}}}}}}});
+  json layers_spec =
+      json::array({{{"transform", filter("isValid(datum.value)")},
+                    {"mark", {{"type", "line"}, {"point", {{"size", 18}}}}},
+                    {"encoding",
+                     {{"x", x_depth()},
+                      {"y", y_lin("value", "log10 κ")},
+                      {"color",
+                       {{"field", "series"},
+                        {"type", "nominal"},
+                        {"title", nullptr},
+                        {"legend", {{"orient", "bottom"}, {"direction", "vertical"}, {"labelLimit", 400}}}}}}}},
+                   {{"mark", {{"type", "rule"}, {"strokeDash", {2, 3}}, {"color", "#c00"}}},
+                    {"encoding", {{"y", {{"datum", 6}, {"type", "quantitative"}}}}}}});
   f.spec = facet_spec(data, facet_config_precision(), layers_spec, 240, 150);
   return f;
 }
@@ -286,8 +323,8 @@ report::Figure monitor_figure(const ChainRunData& run) {
 
 std::vector<report::Figure> chain_figures(const ChainRunData& run) {
   std::vector<report::Figure> out;
-  for (report::Figure f : {gradient_figure(run), kappa_figure(run), kappa_error_figure(run), moments_figure(run),
-                           monitor_figure(run)})
+  for (report::Figure f :
+       {gradient_figure(run), kappa_figure(run), kappa_error_figure(run), moments_figure(run), monitor_figure(run)})
     if (!f.spec.is_null()) out.push_back(std::move(f));
   return out;
 }

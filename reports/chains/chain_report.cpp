@@ -104,9 +104,10 @@ std::string chain_report_html(const ChainRunData& run, const report::WebAssets& 
     h += fmt::format("<h2>{}</h2>\n<p class=\"caption\">{}</p>\n<div class=\"figure\" id=\"fig-{}\"></div>\n",
                      html_escape(f.title), html_escape(f.caption), f.name);
   for (const Table& t : chain_tables(run)) h += table_html(t);
-  h += fmt::format("<p class=\"rule\">Command: <code>{}</code>. Figures also in figures/*.svg; tables in summary.md; "
-                   "{} rows of results.csv.</p>\n",
-                   html_escape(meta_text(run.meta.value("command", json(nullptr)))), run.rows.size());
+  h += fmt::format(
+      "<p class=\"rule\">Command: <code>{}</code>. Figures also in figures/*.svg; tables in summary.md; "
+      "{} rows of results.csv.</p>\n",
+      html_escape(meta_text(run.meta.value("command", json(nullptr)))), run.rows.size());
   h += "<script type=\"application/json\" id=\"figures\">" + report::json_for_script(figures) + "</script>\n";
   h += fmt::format("<script>{}</script>\n</body></html>\n", kScript);
   return h;

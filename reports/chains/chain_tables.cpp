@@ -73,17 +73,19 @@ std::string lecture_claim(const ChainRow& r) {
 Table gradient_table(const ChainRunData& run, const std::vector<Group>& groups) {
   Table t;
   t.title = "The lecture's table: the gradient after L layers, measured beside theory";
-  t.intro = "chain.backprop at the deepest depth of each chain (the lecture's simulate_gradient_flow: ‖g‖ of a unit "
-            "vector pushed back through L layers). tangent_norm is the forward mode (a unit tangent pushed through "
-            "the same Jacobians), where the ReLU law is exact.";
-  t.header = {"chain", "quantity", "precision", "L", "seeds", "median", "5–95 %", "theory median", "theory 5–95 %",
-              "mean ln ± s.e.", "E ln ± sd (theory)", "z", "lecture says", "theory"};
+  t.intro =
+      "chain.backprop at the deepest depth of each chain (the lecture's simulate_gradient_flow: ‖g‖ of a unit "
+      "vector pushed back through L layers). tangent_norm is the forward mode (a unit tangent pushed through "
+      "the same Jacobians), where the ReLU law is exact.";
+  t.header = {
+      "chain",         "quantity",       "precision",          "L", "seeds",        "median", "5–95 %", "theory median",
+      "theory 5–95 %", "mean ln ± s.e.", "E ln ± sd (theory)", "z", "lecture says", "theory"};
   for (const Group& g : groups)
     for (const std::string& prec : precisions(run.rows))
       for (const char* q : {"grad_norm", "tangent_norm"}) {
         auto rows = select(g, [&](const ChainRow& r) {
-          return r.method == "chain.backprop" && r.quantity == q && r.precision == prec &&
-                 r.status == "ok" && r.depth == r.layers;
+          return r.method == "chain.backprop" && r.quantity == q && r.precision == prec && r.status == "ok" &&
+                 r.depth == r.layers;
         });
         if (rows.empty()) continue;
         if (std::string(q) == "tangent_norm" && rows.front()->activation == "linear") continue;
@@ -91,8 +93,10 @@ Table gradient_table(const ChainRunData& run, const std::vector<Group>& groups) 
         int zero = 0;
         for (const ChainRow* r : rows) {
           v.push_back(r->value);
-          if (r->value > 0 && std::isfinite(r->value)) logs.push_back(std::log(r->value));
-          else ++zero;
+          if (r->value > 0 && std::isfinite(r->value))
+            logs.push_back(std::log(r->value));
+          else
+            ++zero;
         }
         double mean = 0, var = 0;
         for (double x : logs) mean += x;
@@ -114,9 +118,10 @@ Table gradient_table(const ChainRunData& run, const std::vector<Group>& groups) 
              has_th ? fmt::format("{:.4f} ± {:.4f}", e, sd) : "—", std::isfinite(z) ? fmt::format("{:+.2f}", z) : "—",
              std::string(q) == "grad_norm" ? lecture_claim(r0) : "", r0.theory_note});
       }
-  t.rule = "Median and 5–95 %: over the seeds. Theory median: exp(E ln‖g‖) of the law in the last column; theory "
-           "5–95 %: exp(E ± 1.645 sd), the normal approximation of ln‖g‖ (a sum of L iid terms). z = (measured mean "
-           "of ln‖g‖ − E) / (sd/√seeds): |z| < 3 is agreement within sampling noise.";
+  t.rule =
+      "Median and 5–95 %: over the seeds. Theory median: exp(E ln‖g‖) of the law in the last column; theory "
+      "5–95 %: exp(E ± 1.645 sd), the normal approximation of ln‖g‖ (a sum of L iid terms). z = (measured mean "
+      "of ln‖g‖ − E) / (sd/√seeds): |z| < 3 is agreement within sampling noise.";
   return t;
 }
 
@@ -136,16 +141,16 @@ std::vector<int> shown_depths(std::vector<int> depths) {
 Table kappa_table(const ChainRunData& run, const std::vector<Group>& groups) {
   Table t;
   t.title = "κ of the product of the Jacobians, per method";
-  t.intro = "Median log10 κ over the seeds; in brackets the median of |log10 κ − reference|, in decades (✕n: n "
-            "failed; results.csv has the relative error). explicit_svd forms the product in the working precision; qr_sweep reads κ off the QR "
-            "sweep's diagonal; qr_jacobi adds the triangular factor and an accurate SVD of it.";
+  t.intro =
+      "Median log10 κ over the seeds; in brackets the median of |log10 κ − reference|, in decades (✕n: n "
+      "failed; results.csv has the relative error). explicit_svd forms the product in the working precision; qr_sweep "
+      "reads κ off the QR "
+      "sweep's diagonal; qr_jacobi adds the triangular factor and an accurate SVD of it.";
   t.header = {"chain", "precision", "depth", "reference", "theory (Lyapunov)"};
   for (const char* m : kSpectrumMethods) t.header.push_back(std::string(m).substr(6));
   for (const Group& g : groups)
     for (const std::string& prec : precisions(run.rows)) {
-      auto all = select(g, [&](const ChainRow& r) {
-        return r.quantity == "log10_kappa" && r.precision == prec;
-      });
+      auto all = select(g, [&](const ChainRow& r) { return r.quantity == "log10_kappa" && r.precision == prec; });
       if (all.empty()) continue;
       std::vector<int> depths;
       for (const ChainRow* r : all) depths.push_back(r->depth);
@@ -155,7 +160,8 @@ Table kappa_table(const ChainRunData& run, const std::vector<Group>& groups) {
         });
         std::vector<double> ref;
         for (const ChainRow* r : at) ref.push_back(r->reference);
-        std::vector<std::string> line{g.config, prec, std::to_string(depth), num(quantile(ref, 0.5)), num(at[0]->theory)};
+        std::vector<std::string> line{g.config, prec, std::to_string(depth), num(quantile(ref, 0.5)),
+                                      num(at[0]->theory)};
         for (const char* m : kSpectrumMethods) {
           std::vector<const ChainRow*> ok, failed;
           for (const ChainRow* r : at)
@@ -165,39 +171,50 @@ Table kappa_table(const ChainRunData& run, const std::vector<Group>& groups) {
             continue;
           }
           std::vector<double> off;
-          for (const ChainRow* r : ok) off.push_back(r->value == r->reference ? 0.0 : std::fabs(r->value - r->reference));
-          std::string cell = ok.empty() ? "" : fmt::format("{} ({})", num(median_of(ok, &ChainRow::value)),
-                                                           num(quantile(off, 0.5)));
+          for (const ChainRow* r : ok)
+            off.push_back(r->value == r->reference ? 0.0 : std::fabs(r->value - r->reference));
+          std::string cell =
+              ok.empty() ? "" : fmt::format("{} ({})", num(median_of(ok, &ChainRow::value)), num(quantile(off, 0.5)));
           if (!failed.empty()) cell += fmt::format(" ✕{}", failed.size());
           line.push_back(cell);
         }
         t.rows.push_back(line);
       }
     }
-  t.rule = "Reference: the stored factors' product, see ref_method in results.csv (graded: QR sweep, triangular "
-           "factor and one-sided Jacobi in double-double; explicit: the product in Boost.Multiprecision). Theory: "
-           "j·(ψ(d/2) − ψ(1/2))/(2 ln 10), the exact mean of log10|R11/Rdd| and κ's growth rate (linear Gaussian "
-           "chains); ∞ for ReLU chains, whose Jacobians are singular. The explicit product cannot show κ much past "
-           "d/u (≈ 1e9 in f32, ≈ 1e17.5 in f64).";
+  t.rule =
+      "Reference: the stored factors' product, see ref_method in results.csv (graded: QR sweep, triangular "
+      "factor and one-sided Jacobi in double-double; explicit: the product in Boost.Multiprecision). Theory: "
+      "j·(ψ(d/2) − ψ(1/2))/(2 ln 10), the exact mean of log10|R11/Rdd| and κ's growth rate (linear Gaussian "
+      "chains); ∞ for ReLU chains, whose Jacobians are singular. The explicit product cannot show κ much past "
+      "d/u (≈ 1e9 in f32, ≈ 1e17.5 in f64).";
   return t;
 }
 
 Table monitor_table(const ChainRunData& run, const std::vector<Group>& groups) {
   Table t;
   t.title = "The lecture's weight monitor (warn if κ(W) > 1e6) beside the product";
-  t.intro = "chain.monitor: κ of every weight matrix by SVD in the working precision, as monitor_weight_conditioning "
-            "does.";
-  t.header = {"chain", "precision", "weights", "warnings", "expected (theory)", "median κ(W)", "theory median",
-              "largest κ(W)", "median κ of the product at L (reference)", "std of the entries", "theory"};
+  t.intro =
+      "chain.monitor: κ of every weight matrix by SVD in the working precision, as monitor_weight_conditioning "
+      "does.";
+  t.header = {"chain",
+              "precision",
+              "weights",
+              "warnings",
+              "expected (theory)",
+              "median κ(W)",
+              "theory median",
+              "largest κ(W)",
+              "median κ of the product at L (reference)",
+              "std of the entries",
+              "theory"};
   for (const Group& g : groups)
     for (const std::string& prec : precisions(run.rows)) {
       auto k = select(g, [&](const ChainRow& r) {
         return r.quantity == "weight_kappa" && r.status == "ok" && r.precision == prec;
       });
       if (k.empty()) continue;
-      auto w = select(g, [&](const ChainRow& r) {
-        return r.quantity == "weight_warn" && r.status == "ok" && r.precision == prec;
-      });
+      auto w = select(
+          g, [&](const ChainRow& r) { return r.quantity == "weight_warn" && r.status == "ok" && r.precision == prec; });
       double warns = 0, largest = 0;
       for (const ChainRow* r : w) warns += r->value;
       for (const ChainRow* r : k) largest = std::max(largest, r->value);
@@ -208,9 +225,8 @@ Table monitor_table(const ChainRunData& run, const std::vector<Group>& groups) {
       for (const ChainRow* r : prod) ref.push_back(r->reference);
       const double ref_med = quantile(ref, 0.5);
       const double p = w.empty() ? NAN : w.front()->theory;
-      auto sd = select(g, [&](const ChainRow& r) {
-        return r.quantity == "weight_std" && r.status == "ok" && r.precision == prec;
-      });
+      auto sd = select(
+          g, [&](const ChainRow& r) { return r.quantity == "weight_std" && r.status == "ok" && r.precision == prec; });
       t.rows.push_back({g.config, prec, std::to_string(k.size()), num(warns),
                         std::isfinite(p) ? num(p * static_cast<double>(w.size())) : "—",
                         num(median_of(k, &ChainRow::value)), num(k.front()->theory), num(largest),
@@ -218,21 +234,23 @@ Table monitor_table(const ChainRunData& run, const std::vector<Group>& groups) {
                         sd.empty() ? "—" : fmt::format("{:.4f}", median_of(sd, &ChainRow::value)),
                         sd.empty() ? "—" : fmt::format("{:.4f}", sd.front()->theory)});
     }
-  t.rule = "Expected warnings: the number of weights times P(κ > 1e6) under Edelman's limit law for Gaussian "
-           "matrices (κ/d → distribution function exp(−2/x − 2/x²)); its median is 3.67·d. Std of the entries: the "
-           "median over the weights of layer.weight.std(); theory: the init's standard deviation (nn.Linear's "
-           "default, torch_default, is 1/√(3·fan_in)).";
+  t.rule =
+      "Expected warnings: the number of weights times P(κ > 1e6) under Edelman's limit law for Gaussian "
+      "matrices (κ/d → distribution function exp(−2/x − 2/x²)); its median is 3.67·d. Std of the entries: the "
+      "median over the weights of layer.weight.std(); theory: the init's standard deviation (nn.Linear's "
+      "default, torch_default, is 1/√(3·fan_in)).";
   return t;
 }
 
 Table moments_table(const ChainRunData& run) {
   Table t;
   t.title = "Spectrum of J Jᵀ: mean and variance of its eigenvalues";
-  t.intro = "The eigenvalues of B Bᵀ (B the product) pooled over the seeds: mean, and variance over the squared mean "
-            "(at criticality, mean 1, the variance of Pennington, Schoenholz & Ganguli). Measured by "
-            "chain.qr_jacobi, or chain.explicit_svd where that has more seeds.";
-  t.header = {"chain", "precision", "depth", "seeds", "mean: measured", "reference", "theory", "variance: measured",
-              "reference", "theory"};
+  t.intro =
+      "The eigenvalues of B Bᵀ (B the product) pooled over the seeds: mean, and variance over the squared mean "
+      "(at criticality, mean 1, the variance of Pennington, Schoenholz & Ganguli). Measured by "
+      "chain.qr_jacobi, or chain.explicit_svd where that has more seeds.";
+  t.header = {"chain",  "precision",          "depth",     "seeds", "mean: measured", "reference",
+              "theory", "variance: measured", "reference", "theory"};
   const std::vector<PooledSpectrum> all = pooled_spectra(run.rows);
   std::map<std::pair<std::string, std::string>, std::vector<int>> depths;
   for (const PooledSpectrum& p : all) depths[{p.config, p.precision}].push_back(p.depth);
@@ -244,20 +262,28 @@ Table moments_table(const ChainRunData& run) {
     t.rows.push_back({p.config, p.precision, std::to_string(p.depth), seeds, num(p.mean), num(p.mean_reference),
                       num(p.mean_theory), num(p.measured), num(p.reference), num(p.theory)});
   }
-  t.rule = "Pooled: E[m2]/E[m1]² − 1 over the seeds, m_k the k-th moment of one seed's eigenvalues. Theory of the "
-           "mean: exact (s² per layer, s²/2 with ReLU, 1 + s² with residual connections). Theory of the variance: "
-           "the infinite-width limit at fixed depth (j/p Gaussian, j(1/p − 1) orthogonal; p = 1 linear, 1/2 ReLU), "
-           "which finite widths exceed when the depth is not small against the width.";
+  t.rule =
+      "Pooled: E[m2]/E[m1]² − 1 over the seeds, m_k the k-th moment of one seed's eigenvalues. Theory of the "
+      "mean: exact (s² per layer, s²/2 with ReLU, 1 + s² with residual connections). Theory of the variance: "
+      "the infinite-width limit at fixed depth (j/p Gaussian, j(1/p − 1) orthogonal; p = 1 linear, 1/2 ReLU), "
+      "which finite widths exceed when the depth is not small against the width.";
   return t;
 }
 
 Table range_table(const ChainRunData& run, const std::vector<Group>& groups) {
   Table t;
   t.title = "Where the working precision runs out of range";
-  t.intro = "chain.backprop: the first depth at which g is exactly zero (underflow, or a dead ReLU layer) or not "
-            "finite (overflow), median over the seeds that reached it within the chain.";
-  t.header = {"chain", "precision", "L", "g = 0: median depth", "seeds", "exactly 0 in the reference",
-              "g not finite: median depth", "seeds"};
+  t.intro =
+      "chain.backprop: the first depth at which g is exactly zero (underflow, or a dead ReLU layer) or not "
+      "finite (overflow), median over the seeds that reached it within the chain.";
+  t.header = {"chain",
+              "precision",
+              "L",
+              "g = 0: median depth",
+              "seeds",
+              "exactly 0 in the reference",
+              "g not finite: median depth",
+              "seeds"};
   bool any = false;
   for (const Group& g : groups) {
     // Only the chains where some precision ran out of range (or a layer died).
@@ -266,9 +292,8 @@ Table range_table(const ChainRunData& run, const std::vector<Group>& groups) {
     });
     if (!happened) continue;
     for (const std::string& prec : precisions(run.rows)) {
-      auto zero = select(g, [&](const ChainRow& r) {
-        return r.quantity == "zero_depth" && r.status == "ok" && r.precision == prec;
-      });
+      auto zero = select(
+          g, [&](const ChainRow& r) { return r.quantity == "zero_depth" && r.status == "ok" && r.precision == prec; });
       if (zero.empty()) continue;
       auto inf = select(g, [&](const ChainRow& r) {
         return r.quantity == "nonfinite_depth" && r.status == "ok" && r.precision == prec;

@@ -10,10 +10,10 @@ namespace condbench::chains {
 
 struct Table {
   std::string title;
-  std::string intro;   // what the table shows, before it
+  std::string intro;  // what the table shows, before it
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
-  std::string rule;    // how its numbers are made, after it
+  std::string rule;  // how its numbers are made, after it
 };
 
 // The lecture's table (gradient norm after L layers, measured beside theory), kappa of

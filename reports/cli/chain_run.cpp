@@ -27,7 +27,8 @@ int run_chain_study_command(const std::string& study_path, RunOptions opt, bool 
       fmt::print("report: {} (figures/*.svg, summary.md beside it)\n", files.html);
     } catch (const InputError& e) {
       throw InputError(opt.out_dir, std::string("the results are written, but the report failed (--no-report "
-                                                "skips it): ") + e.what());
+                                                "skips it): ") +
+                                        e.what());
     }
   }
   if (r.interrupted) {

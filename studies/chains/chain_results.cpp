@@ -13,20 +13,41 @@ namespace condbench::chains {
 
 const std::vector<std::string>& chain_result_columns() {
   static const std::vector<std::string> cols{
-      "task",      "case_id",   "seed",     "width",       "layers", "depth",  "layer",      "init",
-      "scale",     "activation", "residual", "precision",  "method", "quantity", "value",    "reference",
-      "rel_error", "theory",    "theory_sd", "theory_note", "status", "reason", "ref_method", "note",
-      "time_s",    "ref_time_s"};
+      "task",       "case_id",     "seed",      "width",  "layers",     "depth", "layer",     "init",      "scale",
+      "activation", "residual",    "precision", "method", "quantity",   "value", "reference", "rel_error", "theory",
+      "theory_sd",  "theory_note", "status",    "reason", "ref_method", "note",  "time_s",    "ref_time_s"};
   return cols;
 }
 
 std::string format_chain_row(const ChainRow& r) {
   auto d = format_double;
   auto i = [](auto x) { return std::to_string(x); };
-  return csv::join({r.task, r.case_id, i(r.seed), i(r.width), i(r.layers), i(r.depth), i(r.layer), r.init,
-                    d(r.scale), r.activation, r.residual ? "true" : "false", r.precision, r.method, r.quantity,
-                    d(r.value), d(r.reference), d(r.rel_error), d(r.theory), d(r.theory_sd), r.theory_note,
-                    r.status, r.reason, r.ref_method, r.note, d(r.time_s), d(r.ref_time_s)});
+  return csv::join({r.task,
+                    r.case_id,
+                    i(r.seed),
+                    i(r.width),
+                    i(r.layers),
+                    i(r.depth),
+                    i(r.layer),
+                    r.init,
+                    d(r.scale),
+                    r.activation,
+                    r.residual ? "true" : "false",
+                    r.precision,
+                    r.method,
+                    r.quantity,
+                    d(r.value),
+                    d(r.reference),
+                    d(r.rel_error),
+                    d(r.theory),
+                    d(r.theory_sd),
+                    r.theory_note,
+                    r.status,
+                    r.reason,
+                    r.ref_method,
+                    r.note,
+                    d(r.time_s),
+                    d(r.ref_time_s)});
 }
 
 double relative_error(double value, double reference) {

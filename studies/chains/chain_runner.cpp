@@ -193,9 +193,7 @@ std::vector<ChainRow> run_chain_case(const ChainSpec& spec, std::uint64_t seed, 
   const ChainProblem problem = generate_chain(spec, seed);
   for (ChainPrecision prec : spec.precisions) {
     if (!opt.precision_filter.empty() && opt.precision_filter != to_string(prec)) continue;
-    with_working_type(prec, [&](auto tag) {
-      run_precision<decltype(tag)>(spec, seed, prec, problem, methods, rows);
-    });
+    with_working_type(prec, [&](auto tag) { run_precision<decltype(tag)>(spec, seed, prec, problem, methods, rows); });
   }
   return rows;
 }
@@ -263,9 +261,9 @@ ChainRunResult run_chain_study(const ChainStudy& study, const RunOptions& opt) {
     if (opt.progress) {
       const double el = seconds_since(t0);
       const double eta = el / static_cast<double>(done) * static_cast<double>(cases.size() - done);
-      const std::string line = fmt::format("[{:>5}/{}] {:3.0f}%  elapsed {}  ETA {}  {}", done, cases.size(),
-                                           100.0 * done / cases.size(), format_duration(el), format_duration(eta),
-                                           spec->case_id(seed));
+      const std::string line =
+          fmt::format("[{:>5}/{}] {:3.0f}%  elapsed {}  ETA {}  {}", done, cases.size(), 100.0 * done / cases.size(),
+                      format_duration(el), format_duration(eta), spec->case_id(seed));
       if (tty)
         fmt::print(stderr, "\r{:<140.140}", line);
       else

@@ -14,9 +14,9 @@ struct Named {
   const char* name;
 };
 
-const Named<Init> kInits[] = {{Init::gaussian, "gaussian"},         {Init::xavier_uniform, "xavier_uniform"},
+const Named<Init> kInits[] = {{Init::gaussian, "gaussian"},           {Init::xavier_uniform, "xavier_uniform"},
                               {Init::xavier_normal, "xavier_normal"}, {Init::he_normal, "he_normal"},
-                              {Init::orthogonal, "orthogonal"},     {Init::torch_default, "torch_default"}};
+                              {Init::orthogonal, "orthogonal"},       {Init::torch_default, "torch_default"}};
 const Named<Activation> kActivations[] = {
     {Activation::linear, "linear"}, {Activation::relu, "relu"}, {Activation::tanh, "tanh"}};
 const Named<RefRoute> kRoutes[] = {{RefRoute::graded, "graded"}, {RefRoute::explicit_product, "explicit"}};

@@ -44,14 +44,14 @@ struct ChainSpec {
   int width = 0;
   std::vector<int> depths;  // ascending; the chain has depths.back() layers
   Init init = Init::gaussian;
-  double scale = 1;         // multiplies the weights of every init (PyTorch's gain)
+  double scale = 1;  // multiplies the weights of every init (PyTorch's gain)
   Activation activation = Activation::linear;
   bool residual = false;
   std::vector<std::uint64_t> seeds;
   std::vector<ChainPrecision> precisions;
   std::vector<std::string> methods;  // method names (methods.hpp), resolved
   RefRoute reference = RefRoute::graded;
-  std::string where;                 // "studies/x.toml:12:1" of its [[chain]] table
+  std::string where;  // "studies/x.toml:12:1" of its [[chain]] table
 
   int layers() const { return depths.back(); }
   // Effective s of W ~ N(0, s^2/d): init_gain(init) * scale.

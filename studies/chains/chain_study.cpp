@@ -69,8 +69,8 @@ std::vector<long long> integers(const toml::node& n, const std::string& path, co
   if (const toml::table* t = n.as_table()) {
     for (const auto& [k, v] : *t)
       if (k.str() != "from" && k.str() != "to" && k.str() != "step")
-        throw InputError(at(path, v), fmt::format("'{}': unknown key '{}' in a range (use from, to, step)", key,
-                                                  k.str()));
+        throw InputError(at(path, v),
+                         fmt::format("'{}': unknown key '{}' in a range (use from, to, step)", key, k.str()));
     const toml::node* from = t->get("from");
     const toml::node* to = t->get("to");
     if (!from || !to) throw InputError(at(path, n), fmt::format("'{}': a range needs 'from' and 'to'", key));
@@ -78,7 +78,8 @@ std::vector<long long> integers(const toml::node& n, const std::string& path, co
     long long step = 1;
     if (const toml::node* s = t->get("step")) step = integer_in(*s, path, key + ".step", 1, hi, "steps");
     if (b < a) throw InputError(at(path, n), fmt::format("'{}': range from {} to {} is empty", key, a, b));
-    if ((b - a) / step > 100000) throw InputError(at(path, n), fmt::format("'{}': range has more than 100000 values", key));
+    if ((b - a) / step > 100000)
+      throw InputError(at(path, n), fmt::format("'{}': range has more than 100000 values", key));
     for (long long x = a; x <= b; x += step) out.push_back(x);
     return out;
   }
@@ -90,8 +91,8 @@ std::vector<std::string> strings(const toml::node& n, const std::string& path, c
   std::vector<std::string> out;
   for (const toml::node* e : elements(n, at(path, n), key)) {
     auto s = e->value<std::string>();
-    if (!s) throw InputError(at(path, *e), fmt::format("'{}' must be a string or a list of strings (got {})", key,
-                                                       show(*e)));
+    if (!s)
+      throw InputError(at(path, *e), fmt::format("'{}' must be a string or a list of strings (got {})", key, show(*e)));
     out.push_back(*s);
   }
   return out;
@@ -125,8 +126,7 @@ std::vector<std::string> methods_of(const toml::node& n, const std::string& path
     if (hits.empty()) {
       std::vector<std::string> known;
       for (const auto& m : chain_methods()) known.push_back(m.name);
-      throw InputError(at(path, *e), fmt::format("unknown method {} (known: {}; or 'chain.*')", show(*e),
-                                                 join(known)));
+      throw InputError(at(path, *e), fmt::format("unknown method {} (known: {}; or 'chain.*')", show(*e), join(known)));
     }
     for (const auto& h : hits)
       if (std::find(out.begin(), out.end(), h) == out.end()) out.push_back(h);
@@ -152,8 +152,8 @@ Defaults parse_header(const toml::table& doc, const std::string& path, ChainStud
     if (key == "solvers")
       throw InputError(at(path, v), "[study]: a chain study names its 'methods' (chain.*), not 'solvers'");
     if (std::find(known.begin(), known.end(), key) == known.end())
-      throw InputError(at(path, v), fmt::format("[study]: unknown key '{}' for a chain study (known: {})", key,
-                                                join(known)));
+      throw InputError(at(path, v),
+                       fmt::format("[study]: unknown key '{}' for a chain study (known: {})", key, join(known)));
   }
   s.name = (*st)["name"].value<std::string>().value_or("");
   if (s.name.empty()) throw InputError(d.where, "[study] needs a non-empty 'name'");
@@ -185,8 +185,8 @@ std::vector<E> enums(const toml::node* n, const std::string& path, const std::st
 void expand_chain(const toml::table& t, const std::string& path, int index, const Defaults& def, ChainStudy& s) {
   const std::string where = at(path, t.source());
   const std::string label = fmt::format("[[chain]] #{}", index + 1);
-  static const std::vector<std::string> known{"width",   "depth",      "init",       "scale",   "activation",
-                                              "residual", "seeds",     "precisions", "methods", "reference"};
+  static const std::vector<std::string> known{"width",    "depth", "init",       "scale",   "activation",
+                                              "residual", "seeds", "precisions", "methods", "reference"};
   for (const auto& [k, v] : t)
     if (std::find(known.begin(), known.end(), std::string(k.str())) == known.end())
       throw InputError(at(path, v), fmt::format("{}: unknown key '{}' (known: {})", label, k.str(), join(known)));
@@ -197,23 +197,22 @@ void expand_chain(const toml::table& t, const std::string& path, int index, cons
     return *n;
   };
   std::vector<long long> widths = integers(need("width", "width = 32"), path, "width", 1, kMaxWidth, "widths");
-  std::vector<long long> depths = integers(need("depth", "depth = { from = 1, to = 20 }"), path, "depth", 1,
-                                           kMaxDepth, "depths");
+  std::vector<long long> depths =
+      integers(need("depth", "depth = { from = 1, to = 20 }"), path, "depth", 1, kMaxDepth, "depths");
   std::sort(depths.begin(), depths.end());
   depths.erase(std::unique(depths.begin(), depths.end()), depths.end());
 
   std::vector<Init> inits = enums<Init>(t.get("init"), path, "init", Init::gaussian, parse_init, init_names());
-  std::vector<Activation> acts =
-      enums<Activation>(t.get("activation"), path, "activation", Activation::linear, parse_activation,
-                        activation_names());
+  std::vector<Activation> acts = enums<Activation>(t.get("activation"), path, "activation", Activation::linear,
+                                                   parse_activation, activation_names());
   std::vector<double> scales{1.0};
   if (const toml::node* n = t.get("scale")) {
     scales.clear();
     for (const toml::node* e : elements(*n, at(path, *n), "scale")) {
       auto v = e->value<double>();
       if (!v || !std::isfinite(*v) || *v <= 0 || *v > 1e6)
-        throw InputError(at(path, *e), fmt::format("'scale' = {} is impossible: a scale must be a number in (0, 1e6]",
-                                                   show(*e)));
+        throw InputError(at(path, *e),
+                         fmt::format("'scale' = {} is impossible: a scale must be a number in (0, 1e6]", show(*e)));
       scales.push_back(*v);
     }
   }
@@ -230,8 +229,8 @@ void expand_chain(const toml::table& t, const std::string& path, int index, cons
   if (const toml::node* n = t.get("reference")) {
     auto v = n->value<std::string>();
     if (!v || !parse_ref_route(*v, route))
-      throw InputError(at(path, *n), fmt::format("unknown reference {} (known: {})", show(*n),
-                                                 join(ref_route_names())));
+      throw InputError(at(path, *n),
+                       fmt::format("unknown reference {} (known: {})", show(*n), join(ref_route_names())));
   }
   std::vector<std::uint64_t> seeds = t.get("seeds") ? seeds_of(*t.get("seeds"), path) : def.seeds;
   std::vector<ChainPrecision> precs = t.get("precisions") ? precisions_of(*t.get("precisions"), path) : def.precisions;
@@ -282,11 +281,12 @@ ChainStudy parse_chain_study(const std::string& text, const std::string& path) {
   for (const auto& [k, v] : doc) {
     const std::string key(k.str());
     if (key == "problem")
-      throw InputError(at(path, v), "a study has [[chain]] or [[problem]] tables, not both: put the layer chains "
-                                    "and the linear systems in two study files");
+      throw InputError(at(path, v),
+                       "a study has [[chain]] or [[problem]] tables, not both: put the layer chains "
+                       "and the linear systems in two study files");
     if (key != "study" && key != "chain")
-      throw InputError(at(path, v), fmt::format("unknown top-level key '{}' (expected [study] and [[chain]] tables)",
-                                                key));
+      throw InputError(at(path, v),
+                       fmt::format("unknown top-level key '{}' (expected [study] and [[chain]] tables)", key));
   }
   ChainStudy s;
   s.path = path;
@@ -324,8 +324,9 @@ bool is_chain_study(const std::string& path) {
   }
   if (!doc.contains("chain")) return false;
   if (doc.contains("problem"))
-    throw InputError(at(path, *doc.get("problem")), "a study has [[chain]] or [[problem]] tables, not both: put the "
-                                                    "layer chains and the linear systems in two study files");
+    throw InputError(at(path, *doc.get("problem")),
+                     "a study has [[chain]] or [[problem]] tables, not both: put the "
+                     "layer chains and the linear systems in two study files");
   return true;
 }
 

@@ -29,14 +29,14 @@ void sgesvd_(const char* jobu, const char* jobvt, const int* m, const int* n, fl
 void dgesvd_(const char* jobu, const char* jobvt, const int* m, const int* n, double* a, const int* lda, double* s,
              double* u, const int* ldu, double* vt, const int* ldvt, double* work, const int* lwork, int* info,
              std::size_t, std::size_t);
-void sgejsv_(const char* joba, const char* jobu, const char* jobv, const char* jobr, const char* jobt,
-             const char* jobp, const int* m, const int* n, float* a, const int* lda, float* sva, float* u,
-             const int* ldu, float* v, const int* ldv, float* work, const int* lwork, int* iwork, int* info,
-             std::size_t, std::size_t, std::size_t, std::size_t, std::size_t, std::size_t);
-void dgejsv_(const char* joba, const char* jobu, const char* jobv, const char* jobr, const char* jobt,
-             const char* jobp, const int* m, const int* n, double* a, const int* lda, double* sva, double* u,
-             const int* ldu, double* v, const int* ldv, double* work, const int* lwork, int* iwork, int* info,
-             std::size_t, std::size_t, std::size_t, std::size_t, std::size_t, std::size_t);
+void sgejsv_(const char* joba, const char* jobu, const char* jobv, const char* jobr, const char* jobt, const char* jobp,
+             const int* m, const int* n, float* a, const int* lda, float* sva, float* u, const int* ldu, float* v,
+             const int* ldv, float* work, const int* lwork, int* iwork, int* info, std::size_t, std::size_t,
+             std::size_t, std::size_t, std::size_t, std::size_t);
+void dgejsv_(const char* joba, const char* jobu, const char* jobv, const char* jobr, const char* jobt, const char* jobp,
+             const int* m, const int* n, double* a, const int* lda, double* sva, double* u, const int* ldu, double* v,
+             const int* ldv, double* work, const int* lwork, int* iwork, int* info, std::size_t, std::size_t,
+             std::size_t, std::size_t, std::size_t, std::size_t);
 }
 
 namespace condbench::chains::ops {
@@ -53,11 +53,11 @@ Dense<T> gemm(const Dense<T>& A, const Dense<T>& B) {
   if constexpr (has_lapack<T>) {
     Dense<T> C(A.rows, B.cols);
     if constexpr (std::is_same_v<T, float>)
-      cblas_sgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, A.rows, B.cols, A.cols, 1.0f, A.data(), A.rows,
-                  B.data(), B.rows, 0.0f, C.data(), C.rows);
+      cblas_sgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, A.rows, B.cols, A.cols, 1.0f, A.data(), A.rows, B.data(),
+                  B.rows, 0.0f, C.data(), C.rows);
     else
-      cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, A.rows, B.cols, A.cols, 1.0, A.data(), A.rows,
-                  B.data(), B.rows, 0.0, C.data(), C.rows);
+      cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, A.rows, B.cols, A.cols, 1.0, A.data(), A.rows, B.data(),
+                  B.rows, 0.0, C.data(), C.rows);
     return C;
   } else {
     return multiply(A, B);
@@ -71,8 +71,8 @@ void trmm_upper(const Dense<T>& R, Dense<T>& X) {
     cblas_strmm(CblasColMajor, CblasLeft, CblasUpper, CblasNoTrans, CblasNonUnit, X.rows, X.cols, 1.0f, R.data(),
                 R.rows, X.data(), X.rows);
   else if constexpr (std::is_same_v<T, double>)
-    cblas_dtrmm(CblasColMajor, CblasLeft, CblasUpper, CblasNoTrans, CblasNonUnit, X.rows, X.cols, 1.0, R.data(),
-                R.rows, X.data(), X.rows);
+    cblas_dtrmm(CblasColMajor, CblasLeft, CblasUpper, CblasNoTrans, CblasNonUnit, X.rows, X.cols, 1.0, R.data(), R.rows,
+                X.data(), X.rows);
   else
     upper_times_upper(R, X);
 }
@@ -178,11 +178,11 @@ SingularValues gejsv_values(Dense<T> G) {
     std::vector<int> iwork(std::max(3, m + 3 * n));
     T dummy = 0;
     if constexpr (std::is_same_v<T, float>)
-      sgejsv_("C", "N", "N", "N", "N", "N", &m, &n, G.data(), &m, sva.data(), &dummy, &one, &dummy, &one,
-              work.data(), &lwork, iwork.data(), &out.info, 1, 1, 1, 1, 1, 1);
+      sgejsv_("C", "N", "N", "N", "N", "N", &m, &n, G.data(), &m, sva.data(), &dummy, &one, &dummy, &one, work.data(),
+              &lwork, iwork.data(), &out.info, 1, 1, 1, 1, 1, 1);
     else
-      dgejsv_("C", "N", "N", "N", "N", "N", &m, &n, G.data(), &m, sva.data(), &dummy, &one, &dummy, &one,
-              work.data(), &lwork, iwork.data(), &out.info, 1, 1, 1, 1, 1, 1);
+      dgejsv_("C", "N", "N", "N", "N", "N", &m, &n, G.data(), &m, sva.data(), &dummy, &one, &dummy, &one, work.data(),
+              &lwork, iwork.data(), &out.info, 1, 1, 1, 1, 1, 1);
     // In double: work[1] / work[0] may be a power of two outside T's range.
     const double scale = to_double(work[1]) / to_double(work[0]);
     for (const T& x : sva) out.sigma.push_back(to_double(x) * scale);

@@ -141,8 +141,8 @@ std::vector<Measurement> qr_sweep(const StoredChain<T>& c, const std::vector<int
   std::vector<T> tau;
   std::vector<double> log_r(d, 0.0);  // sum over steps of ln|R_k,ii|
   Dense<T> Tacc = Dense<T>::identity(d);
-  std::int64_t log2_scale = 0;       // T_j = Tacc * 2^log2_scale
-  bool singular = false;             // some R_j has an exact zero on its diagonal
+  std::int64_t log2_scale = 0;  // T_j = Tacc * 2^log2_scale
+  bool singular = false;        // some R_j has an exact zero on its diagonal
   std::string broken;
   auto fail_all = [&](int j, const std::string& why) {
     if (keep_t) return fail_spectrum(j, why, out);
@@ -253,11 +253,13 @@ const std::vector<MethodInfo>& chain_methods() {
        "the lecture's simulate_gradient_flow: g pushed back through J^T layer by layer in the working precision; "
        "also a unit tangent pushed forward through J (forward mode)"},
       {"chain.explicit_svd", "the product of the Jacobians formed in the working precision (GEMM), then ?gesvd"},
-      {"chain.qr_sweep", "discrete QR (Benettin) iteration: Q_j R_j = J^T Q_{j-1} (?geqrf, ?ormqr); sigma_i from the "
-                         "accumulated ln|R_ii|"},
+      {"chain.qr_sweep",
+       "discrete QR (Benettin) iteration: Q_j R_j = J^T Q_{j-1} (?geqrf, ?ormqr); sigma_i from the "
+       "accumulated ln|R_ii|"},
       {"chain.qr_jacobi", "the QR sweep keeping T = R_j ... R_1 (?trmm, rescaled), then ?gejsv (JOBA='C') on T^T"},
-      {"chain.monitor", "the lecture's monitor_weight_conditioning: kappa of each weight matrix by ?gesvd, warn if "
-                        "kappa > 1e6; and the entries' standard deviation"},
+      {"chain.monitor",
+       "the lecture's monitor_weight_conditioning: kappa of each weight matrix by ?gesvd, warn if "
+       "kappa > 1e6; and the entries' standard deviation"},
   };
   return m;
 }

@@ -166,9 +166,10 @@ void graded_spectrum_reference(const StoredChain<double>& c, const std::vector<i
     double min_diag = INFINITY;
     for (int i = 0; i < d; ++i) min_diag = std::min(min_diag, std::fabs(T(i, i).x[0]));
     if (!singular && min_diag < kGradedFloor) {
-      failure = fmt::format("from depth {}: kappa beyond ~1e120, outside the double-double range of the graded "
-                            "route (reference = \"explicit\" reaches further)",
-                            j);
+      failure = fmt::format(
+          "from depth {}: kappa beyond ~1e120, outside the double-double range of the graded "
+          "route (reference = \"explicit\" reaches further)",
+          j);
       break;
     }
     JacobiResult<dd> jr = graded_singular_values(transpose(T), dd(d * kDdEps), dd(kNegligible));

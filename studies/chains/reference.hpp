@@ -58,8 +58,7 @@ ChainReference chain_reference(const StoredChain<double>& chain, const std::vect
                                const RefNeeds& needs);
 
 // The explicit route alone (reference_explicit.cpp): fills the spectrum quantities.
-void explicit_spectrum_reference(const StoredChain<double>& chain, const std::vector<int>& depths,
-                                 ChainReference& out);
+void explicit_spectrum_reference(const StoredChain<double>& chain, const std::vector<int>& depths, ChainReference& out);
 
 // Decimal digits the explicit route uses for a chain (before rounding up to a tier).
 int explicit_route_digits(const StoredChain<double>& chain);

@@ -10,7 +10,7 @@
 
 namespace condbench::chains::detail {
 
-inline const char* const kSpectrumQuantities[] = {"log10_kappa", "sigma_max",  "sigma_min", "jjt_mean",
+inline const char* const kSpectrumQuantities[] = {"log10_kappa",  "sigma_max", "sigma_min", "jjt_mean",
                                                   "jjt_variance", "qr_ln_r11", "qr_ln_rdd"};
 
 // Spectrum quantities of B_j from its singular values sigma_i * 2^e (sigma descending,

@@ -15,8 +15,7 @@ namespace condbench::chains {
 namespace {
 
 template <unsigned Digits>
-using Mp = boost::multiprecision::number<boost::multiprecision::cpp_bin_float<Digits>,
-                                         boost::multiprecision::et_off>;
+using Mp = boost::multiprecision::number<boost::multiprecision::cpp_bin_float<Digits>, boost::multiprecision::et_off>;
 
 // Precision tiers (decimal digits): each is a separate instantiation of the kernels.
 constexpr unsigned kTiers[] = {50, 100, 200, 400};

@@ -22,14 +22,22 @@ Law log_chi2(double c, double k) { return {std::log(c) + std::log(2.0) + digamma
 // ln||.||^2 -> ln||.||
 Law half(Law l) { return {l.mean / 2, l.var / 4}; }
 
-enum class Family { none, linear_gaussian, linear_uniform, relu_gaussian, linear_orthogonal, relu_orthogonal,
-                    residual_linear_gaussian, residual_linear_uniform };
+enum class Family {
+  none,
+  linear_gaussian,
+  linear_uniform,
+  relu_gaussian,
+  linear_orthogonal,
+  relu_orthogonal,
+  residual_linear_gaussian,
+  residual_linear_uniform
+};
 
 Family family_of(const ChainSpec& s) {
   const bool gauss = init_is_gaussian(s.init), orth = s.init == Init::orthogonal, uniform = !gauss && !orth;
   if (s.activation == Activation::linear) {
-    if (s.residual) return gauss ? Family::residual_linear_gaussian : uniform ? Family::residual_linear_uniform
-                                                                                : Family::none;
+    if (s.residual)
+      return gauss ? Family::residual_linear_gaussian : uniform ? Family::residual_linear_uniform : Family::none;
     return gauss ? Family::linear_gaussian : orth ? Family::linear_orthogonal : Family::linear_uniform;
   }
   if (s.activation == Activation::relu && !s.residual) {
@@ -135,11 +143,9 @@ TheoryValue weight_theory(const ChainSpec& spec, const std::string& q) {
   const int d = spec.width;
   if (q == "weight_std")
     return {spec.effective_scale() / std::sqrt(static_cast<double>(d)), NAN, "exact: the init's standard deviation"};
-  if (spec.init == Init::orthogonal)
-    return {q == "weight_kappa" ? 1.0 : 0.0, 0, "exact: orthogonal weights"};
+  if (spec.init == Init::orthogonal) return {q == "weight_kappa" ? 1.0 : 0.0, 0, "exact: orthogonal weights"};
   if (!init_is_gaussian(spec.init)) return {};
-  if (q == "weight_kappa")
-    return {edelman_median_kappa(d), NAN, "median of Edelman's limit law"};
+  if (q == "weight_kappa") return {edelman_median_kappa(d), NAN, "median of Edelman's limit law"};
   return {edelman_tail(d, kWarnKappa), NAN, "P(kappa > 1e6), Edelman's limit law"};
 }
 
@@ -152,7 +158,8 @@ Law relu_gaussian_log_norm(int d, double s) {
   const double c = s * s / d;
   double w_sum = 0, m = 0, m2 = 0, v = 0;
   for (int k = 1; k <= d; ++k) {
-    const double w = std::exp(std::lgamma(d + 1.0) - std::lgamma(k + 1.0) - std::lgamma(d - k + 1.0) - d * std::log(2.0));
+    const double w =
+        std::exp(std::lgamma(d + 1.0) - std::lgamma(k + 1.0) - std::lgamma(d - k + 1.0) - d * std::log(2.0));
     const Law l = log_chi2(c, k);
     w_sum += w;
     m += w * l.mean;
@@ -170,7 +177,8 @@ Law residual_gaussian_log_norm(int d, double s) {
   // chi2'_d(lambda) = chi2_{d+2J}, J ~ Poisson(lambda/2).
   const double c = s * s / d, mu = d / (s * s) / 2;
   const double width = 40 * std::sqrt(mu) + 60;
-  const long lo = static_cast<long>(std::max(0.0, std::floor(mu - width))), hi = static_cast<long>(std::ceil(mu + width));
+  const long lo = static_cast<long>(std::max(0.0, std::floor(mu - width))),
+             hi = static_cast<long>(std::ceil(mu + width));
   double w_sum = 0, m = 0, m2 = 0, v = 0;
   for (long k = lo; k <= hi; ++k) {
     const double w = std::exp(k * std::log(mu) - mu - std::lgamma(k + 1.0));
@@ -187,9 +195,7 @@ Law residual_gaussian_log_norm(int d, double s) {
   return half({m, v + (m2 - m * m)});
 }
 
-double lyapunov_exponent(int d, double s, int i) {
-  return (std::log(2 * s * s / d) + digamma((d - i + 1) / 2.0)) / 2;
-}
+double lyapunov_exponent(int d, double s, int i) { return (std::log(2 * s * s / d) + digamma((d - i + 1) / 2.0)) / 2; }
 
 Law qr_log_diagonal(int d, double s, int i) { return half(log_chi2(s * s / d, d - i + 1)); }
 

@@ -31,8 +31,8 @@ struct Law {
 
 // Per layer, of ln||.|| (not squared).
 Law linear_gaussian_log_norm(int d, double s);
-Law relu_gaussian_log_norm(int d, double s);       // given at least one live unit
-Law residual_gaussian_log_norm(int d, double s);   // I + W, W ~ N(0, s^2/d)
+Law relu_gaussian_log_norm(int d, double s);      // given at least one live unit
+Law residual_gaussian_log_norm(int d, double s);  // I + W, W ~ N(0, s^2/d)
 
 // lambda_i, i = 1..d, for factors N(0, s^2/d); and the law of one step's ln|R_ii|.
 double lyapunov_exponent(int d, double s, int i);

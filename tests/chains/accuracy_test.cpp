@@ -169,13 +169,15 @@ TEST(ChainAccuracy, F32RunsOutOfRangeWhereF64AndTheReferenceDoNot) {
   ASSERT_TRUE(z);
   EXPECT_GT(z->value, 35);
   EXPECT_LT(z->value, 60);
-  EXPECT_TRUE(std::isnan(find(run<double>("chain.backprop", stored<double>(vanish, 1), vanish), "zero_depth", 60)->value));
+  EXPECT_TRUE(
+      std::isnan(find(run<double>("chain.backprop", stored<double>(vanish, 1), vanish), "zero_depth", 60)->value));
   const auto ref = reference(cb::convert_chain<double>(c32), vanish, cb::RefRoute::graded, {true, false, false});
   EXPECT_TRUE(std::isnan(ref.value(60, 0, "zero_depth")));
   EXPECT_GT(ref.value(60, 0, "grad_norm"), 0);
   // s = 10: 10^j passes f32's largest number (3.4e38) after ~38 layers.
   const auto explode = spec(32, {60}, cb::Init::gaussian, 10);
-  const cb::Measurement* f = find(run<float>("chain.backprop", stored<float>(explode, 1), explode), "nonfinite_depth", 60);
+  const cb::Measurement* f =
+      find(run<float>("chain.backprop", stored<float>(explode, 1), explode), "nonfinite_depth", 60);
   EXPECT_GT(f->value, 30);
   EXPECT_LT(f->value, 45);
   // qr_jacobi in f32 says why it stops: sigma_min / sigma_max below f32's range.

@@ -127,8 +127,9 @@ TEST(ChainStudyFile, TheExecutableRefusesABadChainWithExitCode2AndWritesNothing)
   EXPECT_TRUE(contains(r.out, "condbench: error: bad.toml:8:9: 'width' = -4 is impossible")) << r.out;
   EXPECT_FALSE(fs::exists(dir / "out"));
   // A file with both kinds of tables is refused the same way.
-  std::ofstream(dir / "mixed.toml") << kHeader << "\n[[chain]]\nwidth = 4\ndepth = 3\n\n[[problem]]\nname = "
-                                                  "\"svd_geo\"\nn = 4\n";
+  std::ofstream(dir / "mixed.toml") << kHeader
+                                    << "\n[[chain]]\nwidth = 4\ndepth = 3\n\n[[problem]]\nname = "
+                                       "\"svd_geo\"\nn = 4\n";
   const auto m = condbench::test::run_condbench("run mixed.toml --out out", dir.string());
   EXPECT_EQ(m.code, 2) << m.out;
   EXPECT_TRUE(contains(m.out, "not both")) << m.out;

@@ -92,7 +92,7 @@ TEST(ChainTheory, OrthogonalAndReluProductsAreExact) {
   EXPECT_EQ(g.sd, 0);
   const auto relu = spec(32, cb::Init::he_normal, 1.0, cb::Activation::relu);
   EXPECT_TRUE(std::isinf(cb::theory_for(relu, 3, "log10_kappa").value));
-  EXPECT_NEAR(cb::theory_for(relu, 3, "jjt_mean").value, 1.0, 1e-15);  // (s^2/2)^j with s^2 = 2
+  EXPECT_NEAR(cb::theory_for(relu, 3, "jjt_mean").value, 1.0, 1e-15);      // (s^2/2)^j with s^2 = 2
   EXPECT_NEAR(cb::theory_for(relu, 3, "jjt_variance").value, 6.0, 1e-15);  // j/p, p = 1/2
   // tanh has no law here: NaN and no note.
   const cb::TheoryValue t = cb::theory_for(spec(32, cb::Init::gaussian, 1.0, cb::Activation::tanh), 3, "grad_norm");
