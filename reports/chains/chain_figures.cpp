@@ -175,8 +175,12 @@ report::Figure kappa_figure(const ChainRunData& run) {
     data.push_back(
         {{"kind", "line"}, {"config", cfg}, {"precision", prec}, {"series", name}, {"depth", depth}, {"value", med}});
   }
+  // The saturation line only where something finite is drawn (ReLU products: kappa = inf).
+  std::set<std::string> drawn;
+  for (const json& d : data) drawn.insert(d["config"].get<std::string>());
   for (const auto& [key, y] : saturation)
-    data.push_back({{"kind", "rule"}, {"config", std::get<0>(key)}, {"precision", std::get<1>(key)}, {"value", y}});
+    if (drawn.count(std::get<0>(key)))
+      data.push_back({{"kind", "rule"}, {"config", std::get<0>(key)}, {"precision", std::get<1>(key)}, {"value", y}});
   report::Figure f;
   f.name = "kappa";
   f.title = "log10 κ of the product against depth, per method and precision";
