@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build git pkg-config
   libarmadillo-dev libopenblas-dev liblapack-dev
   libboost-dev libmpfr-dev libgmp-dev
-  libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev libcsv-dev
+  libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev libcsv-dev libqd-dev
   libgtest-dev libbenchmark-dev ccache
   libssl-dev  # SHA-256 of each loaded solver plugin (run.json)
 )

@@ -3,6 +3,7 @@
 #include "reports/cli/plugin_options.hpp"
 #include "reports/common/install_dirs.hpp"
 #include "solvers/registry.hpp"
+#include "studies/chains/chain_study.hpp"
 #include "studies/generators/generator.hpp"
 #include "studies/runner/input_error.hpp"
 #include "studies/runner/skips.hpp"
@@ -77,6 +78,11 @@ void list_studies() {
   std::sort(files.begin(), files.end());
   for (const auto& f : files) {
     try {
+      if (chains::is_chain_study(f.string())) {  // a layer-chain study (issue 14)
+        chains::ChainStudy c = chains::load_chain_study(f.string());
+        fmt::print("{:<48} {:>5} cases  (layer chains) {}\n", f.string(), c.case_count(), c.description);
+        continue;
+      }
       Study s = load_study(f.string());
       fmt::print("{:<48} {:>5} cases  {}\n", f.string(), s.case_count(), s.description);
     } catch (const InputError& e) {

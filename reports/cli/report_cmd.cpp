@@ -1,6 +1,8 @@
 // condbench report RUN_DIR: report.html, figures/*.svg and summary.md in the run folder.
+#include "reports/chains/chain_report.hpp"
 #include "reports/cli/command.hpp"
 #include "reports/report/report.hpp"
+#include "studies/chains/chain_runner.hpp"
 
 #include <fmt/format.h>
 
@@ -15,7 +17,9 @@ struct ReportArgs {
 
 int report(const ReportArgs& a) {
   auto assets = condbench::report::find_web_assets(CONDBENCH_SOURCE_DIR);
-  auto files = condbench::report::write_report(a.run_dir, assets);
+  // A chain study's run (issue 14) gets the chain report.
+  auto files = condbench::chains::is_chain_run(a.run_dir) ? condbench::chains::write_chain_report(a.run_dir, assets)
+                                                           : condbench::report::write_report(a.run_dir, assets);
   fmt::print("report: {}\nsummary: {}\nfigures: {}/figures/ ({} SVG)\n", files.html, files.summary, a.run_dir,
              files.figures.size());
   return 0;

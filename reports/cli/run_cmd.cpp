@@ -1,9 +1,11 @@
 // condbench run STUDY --out DIR
+#include "reports/cli/chain_run.hpp"
 #include "reports/cli/command.hpp"
 #include "reports/cli/plugin_options.hpp"
 #include "reports/report/report.hpp"
 #include "solvers/mpi/world.hpp"
 #include "studies/execution/mpi_executor.hpp"
+#include "studies/chains/chain_study.hpp"
 #include "studies/runner/context.hpp"
 #include "studies/runner/input_error.hpp"
 #include "studies/runner/run_folder.hpp"
@@ -29,6 +31,8 @@ struct RunArgs {
 };
 
 int run(RunArgs& a) {
+  // Layer-chain studies ([[chain]] tables, issue 14) have their own runner and report.
+  if (chains::is_chain_study(a.study)) return run_chain_study_command(a.study, a.opt, a.quiet, a.no_report);
   load_plugins(a.plugins);
   if (!a.workers.empty()) load_workers_file(a.workers);
   Study study = load_study(a.study);

@@ -26,6 +26,9 @@ RunData load_run(const std::string& dir) {
   } catch (const nlohmann::json::exception& e) {
     throw InputError(meta.string(), std::string("half-written or corrupt JSON: ") + e.what());
   }
+  if (r.meta.value("task", "") == "chain")  // a layer-chain study (issue 14): only `report` reads it so far
+    throw InputError(dir, "a layer-chain run (its results.csv has the chain columns): condbench report reads it; "
+                          "compare, baseline, regress and export work on linear-system runs only");
   const nlohmann::ordered_json version = r.meta.value("format_version", nlohmann::ordered_json(nullptr));
   if (!version.is_number_integer() || version.get<int>() < 1 || version.get<int>() > kResultsFormatVersion)
     throw InputError(meta.string(), fmt::format("results of format {} (this condbench reads formats 1 to {}); "

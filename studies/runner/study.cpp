@@ -272,6 +272,9 @@ Study parse_study(const std::string& text, const std::string& path, const std::s
   }
   for (const auto& [k, v] : doc) {
     std::string key(k.str());
+    if (key == "chain")  // layer-chain studies (issue 14) have their own parser: studies/chains
+      throw InputError(at(path, v.source()), "[[chain]] tables make a layer-chain study, which condbench run and "
+                                             "report handle (docs/chains.md); this command reads [[problem]] studies");
     if (key != "study" && key != "problem" && key != "worker")
       throw InputError(at(path, v.source()), fmt::format("unknown top-level key '{}' (expected [study], "
                                                          "[[problem]] and [[worker]] tables)", key));

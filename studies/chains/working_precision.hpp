@@ -1,0 +1,71 @@
+// The working precisions of a chain study: the format the factors are stored in and the
+// methods compute in.
+//
+// fp16 and bf16 are names the study file accepts, but they need the low-precision
+// arithmetic model (solvers/lowprec, issue 13), which is not in this build: a study that
+// asks for them is refused with that reason. When it lands, enabling one is three lines:
+// set `available` below, add its case to with_working_type(), and instantiate the
+// templates of methods.cpp for Low<Format> (scalar.hpp says what the type must provide).
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace condbench::chains {
+
+enum class ChainPrecision { f32, f64, bf16, fp16 };
+
+struct PrecisionInfo {
+  ChainPrecision id;
+  const char* name;
+  double unit_roundoff;
+  bool available;
+  const char* why_not;  // when not available
+};
+
+inline const std::vector<PrecisionInfo>& chain_precisions() {
+  static const std::vector<PrecisionInfo> all{
+      {ChainPrecision::f32, "f32", 0x1p-24, true, ""},
+      {ChainPrecision::f64, "f64", 0x1p-53, true, ""},
+      {ChainPrecision::bf16, "bf16", 0x1p-8, false,
+       "needs the low-precision arithmetic model (solvers/lowprec, issue 13), not in this build"},
+      {ChainPrecision::fp16, "fp16", 0x1p-11, false,
+       "needs the low-precision arithmetic model (solvers/lowprec, issue 13), not in this build"},
+  };
+  return all;
+}
+
+inline const PrecisionInfo& info(ChainPrecision p) {
+  for (const auto& i : chain_precisions())
+    if (i.id == p) return i;
+  throw std::logic_error("unknown chain precision");
+}
+
+inline const char* to_string(ChainPrecision p) { return info(p).name; }
+
+inline bool parse_chain_precision(const std::string& s, ChainPrecision& out) {
+  for (const auto& i : chain_precisions())
+    if (s == i.name) {
+      out = i.id;
+      return true;
+    }
+  return false;
+}
+
+// Calls f(T{}) with the scalar type of the precision.
+template <class F>
+auto with_working_type(ChainPrecision p, F&& f) {
+  switch (p) {
+    case ChainPrecision::f32:
+      return f(float{});
+    case ChainPrecision::f64:
+      return f(double{});
+    case ChainPrecision::bf16:  // return f(Low<Bf16>{}); once solvers/lowprec lands
+    case ChainPrecision::fp16:  // return f(Low<Fp16>{});
+      break;
+  }
+  throw std::invalid_argument(std::string("precision ") + to_string(p) + ": " + info(p).why_not);
+}
+
+}  // namespace condbench::chains
