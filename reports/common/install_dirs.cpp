@@ -1,13 +1,9 @@
 #include "reports/common/install_dirs.hpp"
 
+#include "solvers/module_search.hpp"
+
 namespace condbench {
 namespace fs = std::filesystem;
-
-fs::path executable_dir() {
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? fs::path() : exe.parent_path();
-}
 
 fs::path installed_data_dir() {
   fs::path bin = executable_dir();

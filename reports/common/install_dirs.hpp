@@ -10,8 +10,7 @@
 
 namespace condbench {
 
-// The folder of the running executable (/proc/self/exe); empty when it cannot be read.
-std::filesystem::path executable_dir();
+// (The folder of the running executable: executable_dir() of solvers/module_search.hpp.)
 
 // PREFIX/share/condbench when this executable is an installed one (that folder exists
 // beside it); empty otherwise.

@@ -5,6 +5,8 @@
 #include "studies/chains/theory.hpp"
 #include "studies/generators/construct.hpp"
 #include "studies/runner/context.hpp"
+#include "studies/runner/drive.hpp"
+#include "studies/runner/run_folder.hpp"
 #include "studies/runner/csv.hpp"
 #include "studies/runner/input_error.hpp"
 
@@ -25,9 +27,6 @@
 namespace condbench::chains {
 namespace fs = std::filesystem;
 namespace {
-
-std::atomic<bool> g_interrupted{false};
-void on_signal(int) { g_interrupted = true; }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -107,32 +106,7 @@ void run_precision(const ChainSpec& spec, std::uint64_t seed, ChainPrecision pre
   }
 }
 
-void prepare_out_dir(const RunOptions& opt) {
-  if (opt.out_dir.empty()) throw InputError("--out", "an output folder is required");
-  fs::path dir(opt.out_dir);
-  std::error_code ec;
-  if (fs::exists(dir, ec)) {
-    if (!fs::is_directory(dir, ec)) throw InputError(opt.out_dir, "exists and is not a folder");
-    if (!fs::is_empty(dir, ec) && !opt.force)
-      throw InputError(opt.out_dir, "output folder exists and is not empty; pass --force to replace its results");
-    if (opt.force) {
-      for (const char* f : {"results.csv", "run.json", "report.html", "summary.md"}) fs::remove(dir / f, ec);
-      fs::remove_all(dir / "figures", ec);
-    }
-  }
-  fs::create_directories(dir, ec);
-  if (ec) throw InputError(opt.out_dir, "cannot create output folder: " + ec.message());
-}
 
-void write_json(const fs::path& path, const nlohmann::ordered_json& j) {
-  fs::path tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << j.dump(2) << '\n';
-  }
-  fs::rename(tmp, path);
-}
 
 nlohmann::ordered_json spec_json(const ChainSpec& c) {
   nlohmann::ordered_json j;
@@ -167,11 +141,6 @@ nlohmann::ordered_json study_json(const ChainStudy& s) {
   return j;
 }
 
-std::string format_duration(double s) {
-  if (!std::isfinite(s)) return "?";
-  const int t = static_cast<int>(s + 0.5);
-  return t >= 3600 ? fmt::format("{}h{:02}m", t / 3600, t / 60 % 60) : fmt::format("{}m{:02}s", t / 60, t % 60);
-}
 
 double median(std::vector<double> v) {
   std::erase_if(v, [](double x) { return std::isnan(x); });
@@ -198,10 +167,74 @@ std::vector<ChainRow> run_chain_case(const ChainSpec& spec, std::uint64_t seed, 
   return rows;
 }
 
-void install_chain_interrupt_handler() {
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
-}
+void install_chain_interrupt_handler() { install_interrupt_handler(); }
+
+namespace {
+
+// A chain study as an executor task: a case is one chain spec and seed; its units are
+// the spec's precisions (each computes its own reference and runs every method), so a
+// crash or a resume loses at most one precision's work of one chain.
+class ChainTask : public exec::Task {
+ public:
+  using Case = std::pair<const ChainSpec*, std::uint64_t>;
+  ChainTask(std::vector<Case> cases, ChainCaseOptions opt) : cases_(std::move(cases)), opt_(std::move(opt)) {}
+
+  std::size_t case_count() const override { return cases_.size(); }
+  std::string header() const override { return csv::join(chain_result_columns()); }
+  int unit_count(std::size_t c) const override { return static_cast<int>(precisions(c).size()); }
+  std::string unit_label(std::size_t c, int unit) const override {
+    return "chain " + std::string(to_string(precisions(c).at(static_cast<std::size_t>(unit))));
+  }
+  void run_case(std::size_t c, int first_unit, exec::Emitter& emit) const override {
+    const auto& [spec, seed] = cases_[c];
+    const std::vector<ChainPrecision> precs = precisions(c);
+    if (precs.empty()) return;
+    emit.identify(skeleton(c, precs.front()));
+    for (int u = first_unit; u < static_cast<int>(precs.size()); ++u) {
+      if (emit.stop_requested()) return;
+      if (!emit.wanted(u)) continue;
+      const ChainPrecision prec = precs[static_cast<std::size_t>(u)];
+      emit.begin(u, skeleton(c, prec));
+      ChainCaseOptions one = opt_;
+      one.precision_filter = to_string(prec);
+      std::string record;
+      for (const ChainRow& r : run_chain_case(*spec, seed, one)) record += format_chain_row(r);
+      emit.row(u, record);
+    }
+  }
+  std::string failed_record(std::size_t c, int unit, const std::string& skel, const std::string& why) const override {
+    const std::vector<ChainPrecision> precs = precisions(c);
+    const ChainPrecision prec = precs.at(static_cast<std::size_t>(unit));
+    ChainRow r = skel.empty() ? parse_chain_results(header() + skeleton(c, prec), "skeleton").at(0)
+                              : parse_chain_results(header() + skel, "skeleton").at(0);
+    r.precision = to_string(prec);
+    r.status = "failed";
+    r.reason = why;
+    return format_chain_row(r);
+  }
+  const Case& case_at(std::size_t c) const { return cases_[c]; }
+
+ private:
+  std::vector<ChainPrecision> precisions(std::size_t c) const {
+    std::vector<ChainPrecision> out;
+    for (ChainPrecision p : cases_[c].first->precisions)
+      if (opt_.precision_filter.empty() || opt_.precision_filter == to_string(p)) out.push_back(p);
+    return out;
+  }
+  // What a unit's rows become when it never reports: one failed row for all its methods.
+  std::string skeleton(std::size_t c, ChainPrecision prec) const {
+    const auto& [spec, seed] = cases_[c];
+    ChainRow r = base_row(*spec, seed, prec, "chain.*");
+    r.status = "failed";
+    r.value = r.reference = r.rel_error = r.theory = r.theory_sd = r.time_s = r.ref_time_s = NAN;
+    return format_chain_row(r);
+  }
+
+  std::vector<Case> cases_;
+  ChainCaseOptions opt_;
+};
+
+}  // namespace
 
 ChainRunResult run_chain_study(const ChainStudy& study, const RunOptions& opt) {
   ChainCaseOptions copt;
@@ -219,70 +252,47 @@ ChainRunResult run_chain_study(const ChainStudy& study, const RunOptions& opt) {
   }
   if (!copt.precision_filter.empty() && !precisions_in_study.count(copt.precision_filter))
     throw InputError("--precision", "the study does not run " + copt.precision_filter);
-  std::vector<std::pair<const ChainSpec*, std::uint64_t>> cases;
+  std::vector<ChainTask::Case> cases;
+  std::vector<std::size_t> selected;
   for (const auto& c : study.chains)
-    for (std::uint64_t seed : c.seeds)
-      if (opt.case_filter.empty() || c.case_id(seed) == opt.case_filter) cases.emplace_back(&c, seed);
-  if (cases.empty()) throw InputError("--case", "no case of the study has id '" + opt.case_filter + "'");
-  prepare_out_dir(opt);
+    for (std::uint64_t seed : c.seeds) {
+      if (opt.case_filter.empty() || c.case_id(seed) == opt.case_filter) selected.push_back(cases.size());
+      cases.emplace_back(&c, seed);
+    }
+  if (selected.empty()) throw InputError("--case", "no case of the study has id '" + opt.case_filter + "'");
+  if (opt.keep_skipped) throw InputError("--keep-skipped", "a chain study has no skipped solvers to keep");
   // One BLAS thread: reproducible bits (chain_runner.hpp), whatever --threads says.
-  SingleThreadedBlas one_thread;
+  RunOptions one_thread = opt;
+  one_thread.threads = 1;
+  const Execution ex = decide_execution(one_thread, 1, false, 3600, 1, {});
 
-  const fs::path dir(opt.out_dir);
-  nlohmann::ordered_json meta;
-  meta["format_version"] = kChainResultsFormatVersion;
-  meta["task"] = "chain";
-  meta["status"] = "running";
-  meta["command"] = opt.command_line;
-  meta["start_time"] = now_iso8601();
-  meta["end_time"] = nullptr;
-  meta["context"] = run_context();
-  meta["study"] = study_json(study);
-  write_json(dir / "run.json", meta);
-
-  std::ofstream csv(dir / "results.csv");
-  csv << csv::join(chain_result_columns()) << std::flush;
+  ChainTask task(cases, copt);
   ChainRunResult result;
-  const auto t0 = std::chrono::steady_clock::now();
-  const bool tty = isatty(STDERR_FILENO);
-  double ref_seconds = 0;
-  std::size_t done = 0;
-  for (const auto& [spec, seed] : cases) {
-    if (g_interrupted) break;
-    std::vector<ChainRow> rows = run_chain_case(*spec, seed, copt);
-    std::set<std::string> seen;
-    for (const ChainRow& r : rows) {
-      csv << format_chain_row(r);
-      if (seen.insert(r.precision).second) ref_seconds += r.ref_time_s;
+  Drive d;
+  d.task = &task;
+  d.cases = selected;
+  d.kind = "chain";
+  d.format_version = kChainResultsFormatVersion;
+  d.study = study_json(study);
+  d.study["solver_names"] = std::vector<std::string>(methods_in_study.begin(), methods_in_study.end());
+  d.filters = {{"case", opt.case_filter}, {"solver", opt.solver_filter}, {"precision", opt.precision_filter}};
+  d.label = [&](std::size_t c) { return task.case_at(c).first->case_id(task.case_at(c).second); };
+  d.finish = [&](nlohmann::ordered_json& meta, const exec::ResultsFile&) {
+    result.rows = parse_chain_results(read_text_file(fs::path(opt.out_dir) / "results.csv"),
+                                      (fs::path(opt.out_dir) / "results.csv").string());
+    int ok = 0, failed = 0, skipped = 0;
+    double ref_seconds = 0;
+    std::set<std::pair<std::string, std::string>> seen;  // (case, precision): one reference each
+    for (const auto& r : result.rows) {
+      (r.status == "ok" ? ok : r.status == "failed" ? failed : skipped)++;
+      if (std::isfinite(r.ref_time_s) && seen.insert({r.case_id, r.precision}).second) ref_seconds += r.ref_time_s;
     }
-    csv << std::flush;
-    result.rows.insert(result.rows.end(), rows.begin(), rows.end());
-    ++done;
-    if (opt.progress) {
-      const double el = seconds_since(t0);
-      const double eta = el / static_cast<double>(done) * static_cast<double>(cases.size() - done);
-      const std::string line =
-          fmt::format("[{:>5}/{}] {:3.0f}%  elapsed {}  ETA {}  {}", done, cases.size(), 100.0 * done / cases.size(),
-                      format_duration(el), format_duration(eta), spec->case_id(seed));
-      if (tty)
-        fmt::print(stderr, "\r{:<140.140}", line);
-      else
-        fmt::print(stderr, "{}\n", line);
-    }
-  }
-  if (opt.progress && tty) fmt::print(stderr, "\n");
-  result.interrupted = g_interrupted;
-  result.seconds = seconds_since(t0);
-
-  int ok = 0, failed = 0, skipped = 0;
-  for (const auto& r : result.rows) (r.status == "ok" ? ok : r.status == "failed" ? failed : skipped)++;
-  meta["status"] = result.interrupted ? "interrupted" : "complete";
-  meta["end_time"] = now_iso8601();
-  meta["seconds"] = result.seconds;
-  meta["reference_seconds"] = ref_seconds;
-  meta["rows"] = {{"total", result.rows.size()}, {"ok", ok}, {"failed", failed}, {"skipped", skipped}};
-  meta["context"]["blas_threads"] = 1;
-  write_json(dir / "run.json", meta);
+    meta["reference_seconds"] = ref_seconds;
+    meta["rows"] = {{"total", result.rows.size()}, {"ok", ok}, {"failed", failed}, {"skipped", skipped}};
+  };
+  DriveResult dr = drive(d, ex, opt);
+  result.interrupted = dr.interrupted;
+  result.seconds = dr.seconds;
   return result;
 }
 

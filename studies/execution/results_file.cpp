@@ -22,6 +22,9 @@ std::string read_range(const fs::path& p, std::uint64_t begin, std::uint64_t end
   return s;
 }
 
+// Rows in records: a unit's record may be several CSV lines (a chain study's unit).
+int lines_in(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
+
 std::string entry_json(const JournalEntry& e) {
   nlohmann::ordered_json j;
   j["case"] = e.case_index;
@@ -112,7 +115,7 @@ void ResultsFile::journal(const JournalEntry& e) {
 
 void ResultsFile::stream(const std::string& record) {
   append(record);
-  ++case_rows_;
+  case_rows_ += lines_in(record);
 }
 
 void ResultsFile::close_case(std::size_t case_index, const std::map<std::string, int>& tallies) {
@@ -127,7 +130,7 @@ void ResultsFile::write_case(std::size_t case_index, const std::vector<std::stri
   for (const auto& r : records) text += r;
   const std::uint64_t begin = offset_;
   append(text);
-  journal(JournalEntry{case_index, begin, offset_, static_cast<int>(records.size()), tallies});
+  journal(JournalEntry{case_index, begin, offset_, lines_in(text), tallies});
   case_begin_ = offset_;
 }
 
