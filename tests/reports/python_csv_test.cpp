@@ -72,8 +72,7 @@ TEST(PythonCsv, RewrittenResultsWorkWithEverySubcommandAsTheOriginal) {
   // And the two files side by side: the same rows, so every verdict is "same".
   Result c = cli("compare " + orig.string() + " " + py.string() + " --no-html");
   EXPECT_EQ(c.code, 0) << c.out;
-  EXPECT_EQ(c.out.find("worse"), std::string::npos) << c.out;
-  EXPECT_EQ(c.out.find("better"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("- error: 0 worse, 0 better; time: 0 slower, 0 faster"), std::string::npos) << c.out;
 }
 
 TEST(PythonCsv, AMissingColumnIsNamedBesideTheColumnsTheFileHas) {

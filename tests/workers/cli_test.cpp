@@ -65,7 +65,15 @@ TEST(WorkerCli, FaultsAreRowsAndTheRunFinishes) {
   only("c.hang", "failed: timeout after 0.5 s");
   only("c.nan", "failed: non-finite result");
   only("c.wrong_length", "failed: malformed answer from worker 'cw': x has 9 elements, expected 8");
-  only("c.unavailable", "skipped: c.unavailable: deliberately unavailable");
+  // An unavailable solver runs nothing: counted in run.json, with the worker's reason, not a row.
+  EXPECT_EQ(reasons.count("c.unavailable"), 0u);
+  int unavailable = 0;
+  for (const auto& g : run.meta["skipped"]["groups"])
+    if (g["solver"] == "c.unavailable") {
+      EXPECT_EQ(g["reason"], "c.unavailable: deliberately unavailable");
+      unavailable += g["rows"].get<int>();
+    }
+  EXPECT_EQ(unavailable, 4);  // 2 cases x 2 precisions
   // What run.json says about the worker.
   const auto& w = run.meta["context"]["workers"][0];
   EXPECT_EQ(w["name"], "cw");
@@ -130,7 +138,7 @@ TEST(WorkerCli, WorkersFileAddsSolversToListAndRun) {
   ASSERT_EQ(list.code, 0) << list.out;
   EXPECT_NE(list.out.find("c.echo"), std::string::npos);
   EXPECT_NE(list.out.find("from worker " + std::string(CONDBENCH_C_WORKER)), std::string::npos) << list.out;
-  EXPECT_NE(list.out.find("unavailable here: deliberately unavailable"), std::string::npos);
+  EXPECT_NE(list.out.find("unavailable here: c.unavailable: deliberately unavailable"), std::string::npos) << list.out;
   std::ofstream(dir / "s.toml") << study_with("\"c.echo\"", "");
   auto run = run_condbench("run " + (dir / "s.toml").string() + " --workers " + (dir / "w.toml").string() +
                            " --out " + (dir / "out").string() + " --no-report -q");
