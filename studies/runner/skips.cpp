@@ -16,7 +16,7 @@ std::string name_solvers(const std::set<std::string>& names) {
   std::string first = *names.begin();
   std::string backend = first.substr(0, first.find('.') + 1);
   bool same = std::all_of(names.begin(), names.end(), [&](const std::string& n) { return n.rfind(backend, 0) == 0; });
-  if (same && !backend.empty()) return fmt::format("{}* ({} solvers)", backend, names.size());
+  if (same && !backend.empty()) return fmt::format("{} {}* solvers", names.size(), backend);
   std::string s;
   for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
   return s;
@@ -58,17 +58,22 @@ std::vector<SkipLine> skip_lines(const nlohmann::ordered_json& skipped) {
       }
   std::vector<SkipLine> out;
   for (const auto& [reason, u] : unavailable) out.push_back({name_solvers(u.first), "unavailable here: " + reason, u.second});
+  // Solvers of one backend that leave out the same kinds and precisions share a line.
+  std::map<std::pair<std::string, std::string>, std::pair<std::set<std::string>, long long>> same;
+  auto join = [](const std::set<std::string>& set) {
+    std::string j;
+    for (const auto& x : set) j += (j.empty() ? "" : ", ") + x;
+    return j;
+  };
   for (const auto& [solver, t] : not_taken) {
     std::string why;
-    auto join = [](const std::set<std::string>& s) {
-      std::string j;
-      for (const auto& x : s) j += (j.empty() ? "" : ", ") + x;
-      return j;
-    };
     if (!t.kinds.empty()) why = "does not take " + join(t.kinds) + " problems";
     if (!t.precisions.empty()) why += (why.empty() ? "" : "; ") + std::string("has no ") + join(t.precisions) + " variant";
-    out.push_back({solver, why, t.rows});
+    auto& g = same[{solver.substr(0, solver.find('.') + 1), why}];
+    g.first.insert(solver);
+    g.second += t.rows;
   }
+  for (const auto& [key, g] : same) out.push_back({name_solvers(g.first), key.second, g.second});
   return out;
 }
 
