@@ -8,7 +8,13 @@ packages=(
   libboost-dev libmpfr-dev libgmp-dev
   libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev libcsv-dev
   libgtest-dev libbenchmark-dev ccache
+  libeigen3-dev
 )
+
+# The BLAS/LAPACK stacks of studies/blas_stacks.toml (docs/blas-stacks.md). Their update-alternatives
+# priorities (netlib 10, ATLAS 35, BLIS 75, OpenBLAS-openmp 95) are below OpenBLAS-pthread's 100:
+# the default libblas.so.3 / liblapack.so.3 stay OpenBLAS-pthread.
+packages+=(libblas3 liblapack3 libopenblas0-pthread libopenblas0-openmp libblis4-pthread libatlas3-base libflame1)
 
 # Reports: headless Chromium for the report tests, fonts for its screenshots.
 packages+=(chromium fonts-dejavu-core)
