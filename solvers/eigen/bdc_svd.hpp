@@ -18,6 +18,7 @@ struct BdcSvd {
   static constexpr KindSet kinds{ProblemKind::general, ProblemKind::spd, ProblemKind::least_squares,
                                  ProblemKind::underdetermined};
   static constexpr Shape shape = Shape::any;
+  static constexpr const char* flop_method = "";
   static constexpr Eigen::Index switch_size = 16;  // BDCSVD's default m_algoswap
 
   template <class T>

@@ -14,6 +14,7 @@ struct Cod {
   static constexpr KindSet kinds{ProblemKind::general, ProblemKind::spd, ProblemKind::least_squares,
                                  ProblemKind::underdetermined};
   static constexpr Shape shape = Shape::any;
+  static constexpr const char* flop_method = "";
 
   template <class T>
   static SolveOutcome<T> solve(const SolveInput<T>& in) {

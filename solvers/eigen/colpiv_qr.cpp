@@ -13,6 +13,7 @@ struct ColPivQr {
       "Eigen 3.4 ColPivHouseholderQR (column pivoting, rank-revealing) + solve(): least squares";
   static constexpr KindSet kinds{ProblemKind::general, ProblemKind::spd, ProblemKind::least_squares};
   static constexpr Shape shape = Shape::tall;
+  static constexpr const char* flop_method = "qr";
 
   template <class T>
   static SolveOutcome<T> solve(const SolveInput<T>& in) {

@@ -1,9 +1,11 @@
 // The eigen.* solvers: Eigen 3.4's own dense decompositions and their solve(), measured as a C++ user calls them.
 //
-// Each decomposition is one translation unit (Eigen's SVDs instantiated for several scalar types in one unit
-// need gigabytes to compile). A method is a struct with its name, description, kinds, shape and
+// A method is a struct with its name, description, kinds, shape, flop_method (its class in solvers/flops.hpp
+// for GFLOP/s; "" for the SVDs and COD, whose work has no honest count) and
 //   template <class T> static SolveOutcome<T> solve(const SolveInput<T>&);
-// EigenSolver<Method> turns it into a Solver that checks the shape and records how Eigen was built.
+// EigenSolver<Method> turns it into a Solver that checks the shape and records how Eigen was built. Each
+// decomposition is one translation unit (Eigen's SVDs for several scalar types in one unit need gigabytes to
+// compile).
 #pragma once
 
 // Eigen must run its own kernels here: with these it would hand the work to BLAS/LAPACK, another backend.
@@ -79,6 +81,7 @@ class EigenSolver : public SolverT<EigenSolver<Method>> {
       s.name = Method::name;
       s.description = Method::description;
       s.kinds = Method::kinds;
+      s.flop_method = Method::flop_method;
       return s;
     }();
     return i;

@@ -12,6 +12,7 @@ struct FullLu {
   static constexpr const char* description = "Eigen 3.4 FullPivLU (complete pivoting, rank-revealing) + solve()";
   static constexpr KindSet kinds{ProblemKind::general, ProblemKind::spd};
   static constexpr Shape shape = Shape::square;
+  static constexpr const char* flop_method = "lu";
 
   template <class T>
   static SolveOutcome<T> solve(const SolveInput<T>& in) {

@@ -12,6 +12,7 @@ struct HouseholderQr {
   static constexpr const char* description = "Eigen 3.4 HouseholderQR (no pivoting) + solve(): least squares";
   static constexpr KindSet kinds{ProblemKind::general, ProblemKind::spd, ProblemKind::least_squares};
   static constexpr Shape shape = Shape::tall;
+  static constexpr const char* flop_method = "qr";
 
   template <class T>
   static SolveOutcome<T> solve(const SolveInput<T>& in) {

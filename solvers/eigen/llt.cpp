@@ -11,6 +11,7 @@ struct Llt {
   static constexpr const char* description = "Eigen 3.4 LLT (Cholesky) + solve(); info() checked";
   static constexpr KindSet kinds{ProblemKind::spd};
   static constexpr Shape shape = Shape::square;
+  static constexpr const char* flop_method = "cholesky";
 
   template <class T>
   static SolveOutcome<T> solve(const SolveInput<T>& in) {
