@@ -3,8 +3,6 @@
 
 #include "solvers/eigen/bdc_svd.hpp"
 
-#include <Eigen/SVD>
-
 namespace condbench::eigen {
 
 template <class T>

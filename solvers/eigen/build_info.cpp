@@ -1,7 +1,6 @@
 #include "solvers/eigen/build_info.hpp"
 
 #include <Eigen/Core>
-
 #include <vector>
 
 namespace condbench::eigen {

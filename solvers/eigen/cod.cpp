@@ -1,9 +1,7 @@
 // eigen.cod: Eigen::CompleteOrthogonalDecomposition (A P = Q [T 0; 0 0] Z, column-pivoting QR then a QR of
 // R's leading rows), factored in place, then solve(): the minimum-norm least-squares solution of the rank Eigen
 // determined (rank and threshold in the facts). Any shape.
-#include "solvers/eigen/eigen_solver.hpp"  // first: it sets the warning pragmas
-
-#include <Eigen/QR>
+#include "solvers/eigen/eigen_solver.hpp"
 
 namespace condbench::eigen {
 

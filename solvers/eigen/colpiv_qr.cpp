@@ -1,9 +1,7 @@
 // eigen.colpiv_qr: Eigen::ColPivHouseholderQR (column pivoting, rank-revealing), factored in place, then
 // solve(): the least-squares solution for m > n; for a rank-deficient A a basic solution of the rank Eigen
 // determined (recorded in the facts), not the minimum-norm one.
-#include "solvers/eigen/eigen_solver.hpp"  // first: it sets the warning pragmas
-
-#include <Eigen/QR>
+#include "solvers/eigen/eigen_solver.hpp"
 
 namespace condbench::eigen {
 

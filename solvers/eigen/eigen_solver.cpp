@@ -16,10 +16,14 @@ std::string shape_error(arma::uword m, arma::uword n, arma::uword b_rows, Shape 
 
 const char* info_name(Eigen::ComputationInfo info) {
   switch (info) {
-    case Eigen::Success: return "Success";
-    case Eigen::NumericalIssue: return "NumericalIssue";
-    case Eigen::NoConvergence: return "NoConvergence";
-    case Eigen::InvalidInput: return "InvalidInput";
+    case Eigen::Success:
+      return "Success";
+    case Eigen::NumericalIssue:
+      return "NumericalIssue";
+    case Eigen::NoConvergence:
+      return "NoConvergence";
+    case Eigen::InvalidInput:
+      return "InvalidInput";
   }
   return "?";
 }

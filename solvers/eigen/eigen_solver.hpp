@@ -17,8 +17,7 @@
 // set before any of those headers is read, so that the warnings, located in them, are off.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
-#include <Eigen/Core>
-
+#include <Eigen/Dense>  // all the decompositions: parsing them costs little, instantiating them is per unit
 #include <string>
 
 #include "solvers/eigen/build_info.hpp"

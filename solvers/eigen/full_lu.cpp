@@ -1,9 +1,7 @@
 // eigen.full_lu: Eigen::FullPivLU (complete pivoting, rank-revealing), factored in place, then solve().
 // For a rank-deficient A, Eigen's solve() returns a particular solution (zeros in the free variables); the
 // rank and threshold it used are in the facts.
-#include "solvers/eigen/eigen_solver.hpp"  // first: it sets the warning pragmas
-
-#include <Eigen/LU>
+#include "solvers/eigen/eigen_solver.hpp"
 
 namespace condbench::eigen {
 

@@ -1,9 +1,7 @@
 // eigen.householder_qr: Eigen::HouseholderQR (no pivoting), factored in place, then solve(): the
 // least-squares solution for m > n. Not rank-revealing: an exactly zero R(i,i) fails with the reason
 // (Eigen's solve would divide by it).
-#include "solvers/eigen/eigen_solver.hpp"  // first: it sets the warning pragmas
-
-#include <Eigen/QR>
+#include "solvers/eigen/eigen_solver.hpp"
 
 namespace condbench::eigen {
 

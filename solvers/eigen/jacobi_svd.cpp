@@ -1,9 +1,7 @@
 // eigen.jacobi_svd: Eigen::JacobiSVD (one-sided Jacobi after a column-pivoting QR preconditioner, thin U and
 // V), then solve(): the minimum-norm least-squares solution, singular values below Eigen's threshold times the
 // largest treated as zero (rank and threshold in the facts). Any shape.
-#include "solvers/eigen/eigen_solver.hpp"  // first: it sets the warning pragmas
-
-#include <Eigen/SVD>
+#include "solvers/eigen/eigen_solver.hpp"
 
 namespace condbench::eigen {
 

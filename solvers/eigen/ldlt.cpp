@@ -1,9 +1,7 @@
 // eigen.ldlt: Eigen::LDLT (A = P^T L D L^T P with diagonal pivoting, for semidefinite matrices), factored in
 // place, then solve(). A failed factorization (info() != Success) is a failed row; the sign Eigen found
 // for D is in the facts, so an SPD problem that LDLT saw as indefinite is visible.
-#include "solvers/eigen/eigen_solver.hpp"  // first: it sets the warning pragmas
-
-#include <Eigen/Cholesky>
+#include "solvers/eigen/eigen_solver.hpp"
 
 namespace condbench::eigen {
 
@@ -22,15 +20,16 @@ struct Ldlt {
     Eigen::LDLT<Eigen::Ref<Matrix<T>>> ldlt(work);
     const double factor_s = sw.lap();
     if (ldlt.info() != Eigen::Success)
-      return failed<T>(std::string("Eigen LDLT info() = ") + info_name(ldlt.info()) +
-                           " (zero pivot with a nonzero column below it)",
-                       factor_s);
+      return failed<T>(
+          std::string("Eigen LDLT info() = ") + info_name(ldlt.info()) + " (zero pivot with a nonzero column below it)",
+          factor_s);
     Vector<T> x = ldlt.solve(b);
     SolveOutcome<T> out = solved<T>(std::move(x), factor_s, sw.lap());
-    out.facts.extra["sign"] = ldlt.isPositive() ? (ldlt.isNegative() ? "zero" : "positive")
+    out.facts.extra["sign"] = ldlt.isPositive()   ? (ldlt.isNegative() ? "zero" : "positive")
                               : ldlt.isNegative() ? "negative"
                                                   : "indefinite";
-    if (!ldlt.isPositive()) out.facts.note = "LDLT found D not positive semidefinite: the stored A is not numerically SPD";
+    if (!ldlt.isPositive())
+      out.facts.note = "LDLT found D not positive semidefinite: the stored A is not numerically SPD";
     return out;
   }
 };

@@ -1,8 +1,6 @@
 // eigen.llt: Eigen::LLT (Cholesky, lower), factored in place, then solve(). SPD problems only; a
 // non-positive pivot is Eigen's info() = NumericalIssue and a failed row, never a solve with a broken factor.
-#include "solvers/eigen/eigen_solver.hpp"  // first: it sets the warning pragmas
-
-#include <Eigen/Cholesky>
+#include "solvers/eigen/eigen_solver.hpp"
 
 namespace condbench::eigen {
 
@@ -21,9 +19,9 @@ struct Llt {
     Eigen::LLT<Eigen::Ref<Matrix<T>>> llt(work);
     const double factor_s = sw.lap();
     if (llt.info() != Eigen::Success)
-      return failed<T>(std::string("not SPD: Eigen LLT info() = ") + info_name(llt.info()) +
-                           " (a pivot was not positive)",
-                       factor_s);
+      return failed<T>(
+          std::string("not SPD: Eigen LLT info() = ") + info_name(llt.info()) + " (a pivot was not positive)",
+          factor_s);
     Vector<T> x = llt.solve(b);
     return solved<T>(std::move(x), factor_s, sw.lap());
   }

@@ -1,9 +1,7 @@
 // eigen.partial_lu: Eigen::PartialPivLU (LU with partial pivoting, blocked), factored in place, then solve().
 // Eigen assumes an invertible matrix and does not report a zero pivot: the solver looks at U's diagonal
 // itself and fails as LAPACK's getrf would, instead of returning Inf.
-#include "solvers/eigen/eigen_solver.hpp"  // first: it sets the warning pragmas
-
-#include <Eigen/LU>
+#include "solvers/eigen/eigen_solver.hpp"
 
 namespace condbench::eigen {
 

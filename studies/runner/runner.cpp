@@ -5,6 +5,7 @@
 #include "studies/reference/reference.hpp"
 #include "studies/runner/context.hpp"
 #include "studies/runner/input_error.hpp"
+#include "studies/runner/stacks.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -229,6 +230,7 @@ nlohmann::ordered_json study_json(const Study& s) {
   j["warmup"] = s.warmup;
   j["threads"] = s.threads;
   j["cases"] = s.case_count();
+  if (!s.stacks.empty()) j["stacks"] = stacks_json(s);
   j["text"] = s.text;
   return j;
 }

@@ -2,6 +2,7 @@
 
 #include "studies/generators/grammar.hpp"
 #include "studies/runner/input_error.hpp"
+#include "studies/runner/stacks.hpp"
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -134,7 +135,7 @@ void parse_header(const toml::table& doc, const std::string& path, Study& s) {
   for (const std::string& pat : strings_of(*solvers, swhere, "solvers")) {
     std::vector<const Solver*> hits;
     try {
-      hits = SolverRegistry::instance().match(pat);
+      hits = match_solvers(pat, s);
     } catch (const std::invalid_argument& e) {
       throw InputError(swhere, fmt::format("solver '{}': {}", pat, e.what()));
     }
@@ -248,13 +249,14 @@ Study parse_study(const std::string& text, const std::string& path) {
   }
   for (const auto& [k, v] : doc) {
     std::string key(k.str());
-    if (key != "study" && key != "problem")
-      throw InputError(at(path, v.source()), fmt::format("unknown top-level key '{}' (expected [study] and "
-                                                         "[[problem]] tables)", key));
+    if (key != "study" && key != "problem" && key != "stack")
+      throw InputError(at(path, v.source()), fmt::format("unknown top-level key '{}' (expected [study], "
+                                                         "[[problem]] and [[stack]] tables)", key));
   }
   Study s;
   s.path = path;
   s.text = text;
+  parse_stacks(doc, path, s);  // before the solvers: lapack.lu@netlib names a stack
   parse_header(doc, path, s);
   const toml::array* probs = doc["problem"].as_array();
   if (!probs || probs->empty())
