@@ -15,6 +15,9 @@ packages=(
 # priorities (netlib 10, ATLAS 35, BLIS 75, OpenBLAS-openmp 95) are below OpenBLAS-pthread's 100:
 # the default libblas.so.3 / liblapack.so.3 stay OpenBLAS-pthread.
 packages+=(libblas3 liblapack3 libopenblas0-pthread libopenblas0-openmp libblis4-pthread libatlas3-base libflame1)
+# The 64-bit-integer reference BLAS/LAPACK (own alternatives, libblas64.so.3): only for the test that a stack
+# built so is refused.
+packages+=(libblas64-3 liblapack64-3)
 
 # Reports: headless Chromium for the report tests, fonts for its screenshots.
 packages+=(chromium fonts-dejavu-core)

@@ -216,10 +216,10 @@ bool is_blas_routine(const std::string& r) {
 
 std::string namespace_limit_text(const StackSpec& s, const std::string& dl_error) {
   return fmt::format(
-      "stack '{}' ({}): no link-map namespace left for it in this process ({} already open; dlmopen: {}). glibc "
-      "2.36 allows 15 besides the main program, fewer when static TLS runs out (about 11 stacks); split the study, "
-      "or start condbench with GLIBC_TUNABLES=glibc.rtld.optional_static_tls=1048576 for up to 15",
-      s.name, s.where, namespaces_opened(), dl_error);
+      "stack '{}': no link-map namespace left for it in this process ({} already open; dlmopen: {}). glibc 2.36 "
+      "allows 15 besides the main program, fewer when static TLS runs out (about 10 stacks); split the study, or "
+      "start condbench with GLIBC_TUNABLES=glibc.rtld.optional_static_tls=1048576 for up to 15",
+      s.name, namespaces_opened(), dl_error);
 }
 
 }  // namespace
@@ -324,18 +324,18 @@ void Stack::load_locked() const {
     w.fill(-1);
     ilaver(&w[0], &w[2], &w[4]);
     if (w[1] != -1 || w[3] != -1 || w[5] != -1) {
-      error_ = fmt::format("stack '{}' ({}): {} is a 64-bit-integer (ILP64) build; condbench calls LAPACK with "
-                           "32-bit integers: use the LP64 build of that library",
-                           spec_.name, spec_.where, spec_.lapack.empty() ? spec_.blas : spec_.lapack);
+      error_ = fmt::format("stack '{}': {} is a 64-bit-integer (ILP64) build; condbench calls LAPACK with 32-bit "
+                           "integers: use the LP64 build of that library",
+                           spec_.name, spec_.lapack.empty() ? spec_.blas : spec_.lapack);
       return;
     }
     version[0] = w[0], version[1] = w[2], version[2] = w[4];
   }
   auto config = reinterpret_cast<const char* (*)()>(dlsym(blas_, "openblas_get_config"));
   if (config && std::string(config()).find("USE64BITINT") != std::string::npos) {
-    error_ = fmt::format("stack '{}' ({}): {} is a 64-bit-integer (ILP64) OpenBLAS ({}); condbench calls BLAS with "
-                         "32-bit integers: use the LP64 build",
-                         spec_.name, spec_.where, spec_.blas, config());
+    error_ = fmt::format("stack '{}': {} is a 64-bit-integer (ILP64) OpenBLAS ({}); condbench calls BLAS with 32-bit "
+                         "integers: use the LP64 build",
+                         spec_.name, spec_.blas, config());
     return;
   }
   resolve_routines();

@@ -42,13 +42,13 @@ std::string string_key(const toml::table& t, const char* key, const std::string&
 lapack::StackSpec parse_entry(const toml::table& t, const std::string& path, int index, int threads_default) {
   const std::string where = at(path, t.source());
   std::string label = fmt::format("[[stack]] #{}", index + 1);
+  const std::string name = string_key(t, "name", path, label);
+  if (!name.empty()) label += fmt::format(" '{}'", name);
   static const std::set<std::string> known{"name", "blas", "lapack", "threads"};
   for (const auto& [k, v] : t)
     if (!known.count(std::string(k.str())))
       throw InputError(at(path, v.source()),
                        fmt::format("{}: unknown key '{}' (known: blas, lapack, name, threads)", label, k.str()));
-  const std::string name = string_key(t, "name", path, label);
-  if (!name.empty()) label += fmt::format(" '{}'", name);
   int threads = threads_default;
   if (const toml::node* n = t.get("threads")) {
     auto v = n->value<std::int64_t>();
