@@ -3,6 +3,7 @@
 #include "solvers/registry.hpp"
 #include "studies/generators/generator.hpp"
 #include "studies/runner/input_error.hpp"
+#include "studies/runner/stacks.hpp"
 #include "studies/runner/study.hpp"
 
 #include <fmt/format.h>
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 namespace condbench::cli {
 namespace {
@@ -21,7 +23,10 @@ std::string kinds_of(const SolverInfo& i) {
   return s;
 }
 
-void list_solvers() {
+void list_solvers(const std::string& study_path) {
+  // A study's [[stack]] tables make solvers (lapack.lu@netlib) that exist only once it is loaded.
+  std::optional<Study> study;
+  if (!study_path.empty()) study = load_study(study_path);
   std::size_t w = 6;
   for (const Solver* s : SolverRegistry::instance().all()) w = std::max(w, s->info().name.size());
   fmt::print("{:<{}} {:<44} {:<8} {}\n", "solver", w, "problem kinds", "precis.", "method");
@@ -29,8 +34,12 @@ void list_solvers() {
     const auto& i = s->info();
     std::string prec = std::string(i.f32 ? "f32" : "") + (i.f32 && i.f64 ? "," : "") + (i.f64 ? "f64" : "");
     fmt::print("{:<{}} {:<44} {:<8} {}\n", i.name, w, kinds_of(i), prec, i.description);
+    if (i.origin != "built-in") fmt::print("{:<{}} from {}\n", "", w, i.origin);
     if (std::string u = s->unavailable_reason(); !u.empty()) fmt::print("{:<{}} unavailable here: {}\n", "", w, u);
   }
+  fmt::print("\nsolver families (names built when a study asks for them):\n");
+  for (const SolverFamily& f : SolverRegistry::instance().families()) fmt::print("  {}\n", f.grammar);
+  if (study && !study->stacks.empty()) fmt::print("\nstacks of {}:\n{}", study_path, format_stacks(*study));
 }
 
 void list_generators() {
@@ -65,12 +74,14 @@ void list_studies() {
 
 Command make(CLI::App& app) {
   auto what = std::make_shared<std::string>();
+  auto study = std::make_shared<std::string>();
   auto* sub = app.add_subcommand("list", "list solvers, generators or the shipped studies");
   sub->add_option("what", *what, "solvers | generators | studies")
       ->required()
       ->check(CLI::IsMember({"solvers", "generators", "studies"}));
-  return {sub, [what] {
-            if (*what == "solvers") list_solvers();
+  sub->add_option("--study", *study, "with 'solvers': load this study first and list its stack solvers and stacks");
+  return {sub, [what, study] {
+            if (*what == "solvers") list_solvers(*study);
             if (*what == "generators") list_generators();
             if (*what == "studies") list_studies();
             return 0;

@@ -214,12 +214,17 @@ bool is_blas_routine(const std::string& r) {
   return op == "trsm" || op == "syrk" || op == "gemv";
 }
 
+// dlmopen fails for want of a namespace (glibc 2.36 has 15 besides the main program's) or of static TLS for the
+// new namespace's libc and libraries.
 std::string namespace_limit_text(const StackSpec& s, const std::string& dl_error) {
-  return fmt::format(
-      "stack '{}': no link-map namespace left for it in this process ({} already open; dlmopen: {}). glibc 2.36 "
-      "allows 15 besides the main program, fewer when static TLS runs out (about 10 stacks); split the study, or "
-      "start condbench with GLIBC_TUNABLES=glibc.rtld.optional_static_tls=1048576 for up to 15",
-      s.name, namespaces_opened(), dl_error);
+  if (dl_error.find("static TLS") != std::string::npos)
+    return fmt::format("stack '{}': the libraries of another link-map namespace do not fit in this process's static "
+                       "TLS ({} namespaces open; dlmopen: {}): split the study, or start condbench with "
+                       "GLIBC_TUNABLES=glibc.rtld.optional_static_tls=1048576",
+                       s.name, namespaces_opened(), dl_error);
+  return fmt::format("stack '{}': glibc allows {} link-map namespaces besides the main program's, all taken{}: at "
+                     "most {} stacks run in one process; split the study",
+                     s.name, kMaxNamespaces, dl_error.empty() ? "" : " (dlmopen: " + dl_error + ")", kMaxNamespaces);
 }
 
 }  // namespace
@@ -291,7 +296,7 @@ void Stack::load_locked() const {
     return;
   }
   if (namespaces_opened() >= kMaxNamespaces) {
-    error_ = namespace_limit_text(spec_, "not tried");
+    error_ = namespace_limit_text(spec_, "");
     return;
   }
   auto failed = [&](const std::string& file) {

@@ -130,4 +130,20 @@ nlohmann::ordered_json stacks_json(const Study& s) {
   return j;
 }
 
+std::string format_stacks(const Study& s) {
+  std::string out;
+  for (const nlohmann::ordered_json& j : stacks_json(s)) {
+    out += fmt::format("  {:<18} {}\n", j["name"].get<std::string>(), j["where"].get<std::string>());
+    if (!j["available"].get<bool>()) {
+      out += fmt::format("  {:<18} unavailable: {}\n", "", j["unavailable"].get<std::string>());
+      continue;
+    }
+    out += fmt::format("  {:<18} dgemm_ from {}\n", "", j["dgemm_from"].get<std::string>());
+    out += fmt::format("  {:<18} dgetrf_ from {}\n", "", j["dgetrf_from"].get<std::string>());
+    out += fmt::format("  {:<18} {}; threads {} ({})\n", "", j["stack_version"].get<std::string>(),
+                       j["threads"].get<int>(), j["threads_source"].get<std::string>());
+  }
+  return out;
+}
+
 }  // namespace condbench

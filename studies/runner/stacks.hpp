@@ -39,4 +39,7 @@ std::vector<const Solver*> match_solvers(const std::string& pattern, const Study
 // it is unavailable.
 nlohmann::ordered_json stacks_json(const Study& s);
 
+// `condbench list solvers --study`: one block per stack (libraries, version, threads) or why it is unavailable.
+std::string format_stacks(const Study& s);
+
 }  // namespace condbench
