@@ -377,8 +377,8 @@ void Stack::record_facts(int major, int minor, int patch) const {
 
   // The thread count the library reports, where it can; BLIS's libblas.so.3 and the serial libraries cannot.
   int threads = spec_.threads;
-  std::string source = spec_.threads > 0 ? "requested (OPENBLAS/OMP/BLIS_NUM_THREADS at load; no query)"
-                                         : "library default (no query)";
+  std::string source = spec_.threads > 0 ? "set by OPENBLAS_/OMP_/BLIS_NUM_THREADS at load, not queryable"
+                                         : "the library's default, not queryable";
   if (auto set = reinterpret_cast<void (*)(int)>(dlsym(blas_, "openblas_set_num_threads")); set && spec_.threads > 0)
     set(spec_.threads);
   if (auto get = reinterpret_cast<int (*)()>(dlsym(blas_, "openblas_get_num_threads"))) {
