@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <set>
 
 #include "studies/runner/input_error.hpp"
@@ -21,6 +22,32 @@ std::set<std::string> stacks_of(const RunData& run) {
   for (const ResultRow& r : run.rows)
     if (auto [method, stack] = split(r.solver); !stack.empty()) s.insert(stack);
   return s;
+}
+
+// name -> stack_version of the stacks a run loaded (run.json study.stacks).
+std::map<std::string, std::string> stack_versions(const RunData& run) {
+  std::map<std::string, std::string> v;
+  if (run.meta.contains("study") && run.meta["study"].contains("stacks"))
+    for (const auto& s : run.meta["study"]["stacks"])
+      if (s.value("available", false)) v[s.value("name", "")] = s.value("stack_version", "");
+  return v;
+}
+
+// After a BLAS upgrade the stack names stay and their libraries change: say which.
+std::string version_changes(const RunData& a, const RunData& b) {
+  const auto va = stack_versions(a), vb = stack_versions(b);
+  std::string changed, same;
+  for (const auto& [name, version] : va) {
+    auto it = vb.find(name);
+    if (it == vb.end()) continue;
+    if (it->second == version)
+      same += (same.empty() ? "" : ", ") + name;
+    else
+      changed += fmt::format("{}stack {}: {} (A) -> {} (B)", changed.empty() ? "" : "; ", name, version, it->second);
+  }
+  if (changed.empty() && same.empty()) return {};
+  if (changed.empty()) return "the stacks of both runs have the same versions (" + same + ")";
+  return changed + (same.empty() ? "" : "; the same: " + same);
 }
 
 }  // namespace
@@ -76,7 +103,7 @@ std::string pair_stacks(RunData& a, RunData& b, const std::string& stacks, Optio
     return fmt::format("stack {} (A) against stack {} (B), solver names without the @stack suffix", sa, sb);
   }
   std::optional<std::string> sa = only_stack(a), sb = only_stack(b);
-  if (!sa || !sb || *sa == *sb) return {};
+  if (!sa || !sb || *sa == *sb) return version_changes(a, b);
   std::set<std::string> mapped;
   for (const ResultRow& r : b.rows)
     if (auto [method, stack] = split(r.solver); stack == *sb && !opt.solver_map.count(r.solver)) {

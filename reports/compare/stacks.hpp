@@ -23,8 +23,9 @@ std::pair<std::string, std::string> parse_stack_pair(const std::string& text);
 
 // What compare pairs by stack, before compare_runs. With `stacks` ("A,B"): run a becomes its stack A rows and run
 // b its stack B rows (b may be a copy of a: two stacks of one run). Without: when each run has exactly one stack
-// and they differ (the same study run on netlib, then on openblas), B's "m@Y" rows are mapped onto A's "m@X".
-// Returns a line saying what was paired; empty when nothing was.
+// and they differ (the same study run on netlib, then on openblas), B's "m@Y" rows are mapped onto A's "m@X";
+// when both runs have the same stacks (before and after a BLAS upgrade), nothing is mapped and the line says
+// which stacks changed version. Returns that line; empty when the runs have no stacks.
 std::string pair_stacks(RunData& a, RunData& b, const std::string& stacks, Options& opt);
 
 }  // namespace condbench::compare

@@ -113,6 +113,25 @@ TEST(StacksCli, CompareRunsThatDifferOnlyInTheirStack) {
   EXPECT_NE(r.out.find("16 rows in both, 0 only in A, 0 only in B"), std::string::npos) << r.out;
 }
 
+// The same stacks before and after an upgrade: rows pair as they are, and compare says which stack changed.
+TEST(StacksCli, CompareBeforeAndAfterAnUpgradeNamesTheStackThatChanged) {
+  fs::path dir = scratch("stacks_versions");
+  fs::path s = write(dir, "s.toml", study(R"(["lapack.lu@*"])", "[[stack]]\nname = \"netlib\"\n[[stack]]\nname = "
+                                                                "\"openblas-pthread\"\n"));
+  ASSERT_EQ(run("run " + s.string() + " --out " + (dir / "before").string() + " -q --no-report").code, 0);
+  fs::copy(dir / "before", dir / "after");
+  // As a newer OpenBLAS would record itself.
+  auto meta = nlohmann::json::parse(std::ifstream(dir / "after" / "run.json"));
+  for (auto& st : meta["study"]["stacks"])
+    if (st["name"] == "openblas-pthread") st["stack_version"] = "OpenBLAS 0.3.26 (upgraded)";
+  std::ofstream(dir / "after" / "run.json") << meta.dump(2);
+  CommandResult r = run("compare " + (dir / "before").string() + " " + (dir / "after").string() + " --no-html");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("(B); the same: netlib"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("-> OpenBLAS 0.3.26 (upgraded) (B)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("16 rows in both, 0 only in A, 0 only in B"), std::string::npos) << r.out;
+}
+
 TEST(StacksCli, ListSolversWithAStudyShowsStackSolversTheirOriginAndTheStacks) {
   fs::path dir = scratch("stacks_list");
   fs::path s = write(dir, "s.toml",
