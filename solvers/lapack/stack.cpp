@@ -375,20 +375,7 @@ void Stack::record_facts(int major, int minor, int patch) const {
         packages.push_back(p);
   if (!packages.empty()) version.push_back(join(packages));
 
-  // The thread count the library reports, where it can; BLIS's libblas.so.3 and the serial libraries cannot.
-  int threads = spec_.threads;
-  std::string source = spec_.threads > 0 ? "set by OPENBLAS_/OMP_/BLIS_NUM_THREADS at load, not queryable"
-                                         : "the library's default, not queryable";
-  if (auto set = reinterpret_cast<void (*)(int)>(dlsym(blas_, "openblas_set_num_threads")); set && spec_.threads > 0)
-    set(spec_.threads);
-  if (auto get = reinterpret_cast<int (*)()>(dlsym(blas_, "openblas_get_num_threads"))) {
-    threads = get();
-    source = "openblas_get_num_threads";
-  } else if (auto omp = reinterpret_cast<int (*)()>(dlsym(lapack_, "omp_get_max_threads"))) {
-    threads = omp();
-    source = "omp_get_max_threads";
-  }
-
+  const auto [threads, source] = apply_threads();
   facts_ = {{"stack", spec_.name},
             {"stack_version", join(version, "; ")},
             {"threads", threads},
@@ -398,6 +385,28 @@ void Stack::record_facts(int major, int minor, int patch) const {
                                          : nlohmann::ordered_json(nullptr);
   details_["packages"] = packages;
   details_["threads_source"] = source;
+}
+
+// The environment at load set the count for the libraries that read it there (OpenBLAS, libgomp, BLIS); the
+// calls below set it again where the library has a call for it, and the count is read back where it can be.
+std::pair<int, std::string> Stack::apply_threads() const {
+  auto symbol = [&](const char* name) {
+    void* p = dlsym(blas_, name);
+    return p ? p : dlsym(lapack_, name);
+  };
+  std::vector<std::string> set_by;
+  if (spec_.threads > 0) {
+    set_by.emplace_back("OPENBLAS_/OMP_/BLIS_NUM_THREADS at load");
+    for (const char* setter : {"openblas_set_num_threads", "omp_set_num_threads", "bli_thread_set_num_threads"})
+      if (auto set = reinterpret_cast<void (*)(int)>(symbol(setter))) {
+        set(spec_.threads);
+        set_by.emplace_back(setter);
+      }
+  }
+  const std::string how = set_by.empty() ? "the library's default" : "set by " + join(set_by);
+  for (const char* getter : {"openblas_get_num_threads", "bli_thread_get_num_threads", "omp_get_max_threads"})
+    if (auto get = reinterpret_cast<int (*)()>(symbol(getter))) return {get(), how + "; read by " + getter};
+  return {spec_.threads, how + "; not queryable"};
 }
 
 std::string Stack::unavailable_reason(std::span<const char* const> symbols) const {

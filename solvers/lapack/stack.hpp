@@ -12,6 +12,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "solvers/lapack/backend.hpp"
@@ -81,6 +82,7 @@ class Stack final : public Backend {
   void load_locked() const;
   void resolve_routines() const;
   void record_facts(int ilaver_major, int ilaver_minor, int ilaver_patch) const;
+  std::pair<int, std::string> apply_threads() const;  // the count in effect, and how it was set and read
 
   StackSpec spec_;
   std::string suffix_;

@@ -140,8 +140,8 @@ std::string format_stacks(const Study& s) {
     }
     out += fmt::format("  {:<18} dgemm_ from {}\n", "", j["dgemm_from"].get<std::string>());
     out += fmt::format("  {:<18} dgetrf_ from {}\n", "", j["dgetrf_from"].get<std::string>());
-    out += fmt::format("  {:<18} {}; threads {} ({})\n", "", j["stack_version"].get<std::string>(),
-                       j["threads"].get<int>(), j["threads_source"].get<std::string>());
+    out += fmt::format("  {:<18} {}\n", "", j["stack_version"].get<std::string>());
+    out += fmt::format("  {:<18} threads {}: {}\n", "", j["threads"].get<int>(), j["threads_source"].get<std::string>());
   }
   return out;
 }
