@@ -3,6 +3,7 @@
 // (lapack_solver.hpp); only the table of function pointers differs.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
 
@@ -25,6 +26,9 @@ class Backend {
   // Adds what a row must say about where it ran (the stack's libraries, version, threads); nothing for the
   // linked library, whose version is in run.json's context.
   virtual void annotate(SolverFacts& facts) const = 0;
+  // Runs f, which calls the routines, where they must be called: here for the linked library, on the stack's own
+  // thread for a stack (call_thread.hpp).
+  virtual void call(const std::function<void()>& f) const { f(); }
 };
 
 // The linked OpenBLAS: lapack.lu and friends exactly as before stacks existed.

@@ -39,7 +39,8 @@ class LapackSolver final : public SolverT<LapackSolver<Method>> {
     // Never call through a null entry, even when a caller skipped why_not(). Empty for the linked library.
     if (std::string why = backend_.unavailable_reason(Method::symbols); !why.empty())
       return SolveOutcome<T>::failure(why);
-    SolveOutcome<T> out = Method::template run<T>(backend_.api(), in);
+    SolveOutcome<T> out;
+    backend_.call([&] { out = Method::template run<T>(backend_.api(), in); });
     backend_.annotate(out.facts);
     return out;
   }

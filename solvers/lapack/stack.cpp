@@ -322,6 +322,11 @@ void Stack::load_locked() const {
     }
   }
 
+  // From here on the libraries run: on the stack's own thread, like every later call.
+  thread_.run([&] { probe_loaded(); });
+}
+
+void Stack::probe_loaded() const {
   // ILAVER writes three integers: an ILP64 LAPACK writes 8 bytes each, the high halves of the pairs below.
   int version[3] = {0, 0, 0};
   if (auto ilaver = reinterpret_cast<void (*)(std::int32_t*, std::int32_t*, std::int32_t*)>(dlsym(lapack_, "ilaver_"))) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "solvers/lapack/backend.hpp"
+#include "solvers/lapack/call_thread.hpp"
 
 namespace condbench::lapack {
 
@@ -75,11 +76,13 @@ class Stack final : public Backend {
   std::string origin() const override;
   std::string unavailable_reason(std::span<const char* const> symbols) const override;
   void annotate(SolverFacts& facts) const override;
+  void call(const std::function<void()>& f) const override { thread_.run(f); }
 
  private:
   // Loading is lazy (a solver asked before its study loaded the stack loads it then), so the state it fills
   // is mutable; once attempted it never changes.
   void load_locked() const;
+  void probe_loaded() const;  // ILP64 check, routines, facts; on the stack's thread
   void resolve_routines() const;
   void record_facts(int ilaver_major, int ilaver_minor, int ilaver_patch) const;
   std::pair<int, std::string> apply_threads() const;  // the count in effect, and how it was set and read
@@ -97,6 +100,7 @@ class Stack final : public Backend {
   mutable std::vector<std::string> missing_;  // routines of the table the libraries do not have
   mutable nlohmann::ordered_json facts_ = nlohmann::ordered_json::object();    // per row
   mutable nlohmann::ordered_json details_ = nlohmann::ordered_json::object();  // for describe()
+  mutable CallThread thread_;
 };
 
 // Every stack defined in this process, by name.

@@ -3,6 +3,7 @@
 // missing libraries and bad definitions say why.
 #include <cblas.h>
 #include <dlfcn.h>
+#include <pthread.h>
 
 #include <cstring>
 #include <filesystem>
@@ -158,6 +159,35 @@ TEST(StackIsolation, TheLinkedOpenBlasInANamespaceAnswersAsTheBuiltInPath) {
   const arma::vec through = solve(*SolverRegistry::instance().resolve("lapack.lu@linked-copy"), p);
   openblas_set_num_threads(threads);
   EXPECT_TRUE(bitwise_equal(built_in, through));
+}
+
+// A namespace's libgomp stores per-thread data under its own key numbers, which are also the caller's (one key
+// table per namespace, one data array per thread). With OpenMP stacks running parallel regions, the keys the
+// caller holds keep their values: calls into a stack run on the stack's own thread.
+TEST(StackIsolation, CallsIntoAStackLeaveTheCallersThreadSpecificDataAlone) {
+  // The caller's view of the low key numbers (GoogleTest's own keys among them), and keys of its own there.
+  std::vector<pthread_key_t> mine(16);
+  for (std::size_t i = 0; i < mine.size(); ++i) {
+    ASSERT_EQ(pthread_key_create(&mine[i], nullptr), 0);
+    pthread_setspecific(mine[i], reinterpret_cast<void*>(0x1000 + i));
+  }
+  std::vector<void*> before(64);
+  for (pthread_key_t k = 0; k < before.size(); ++k) before[k] = pthread_getspecific(k);
+
+  // Fresh namespaces (names not used elsewhere in this process), two threads: parallel regions in libgomp.
+  auto& reg = lapack::StackRegistry::instance();
+  reg.define(lapack::make_stack_spec("tsd-openmp", "openblas-openmp", "", 2, "stacks_test"));
+  reg.define(lapack::make_stack_spec("tsd-flame", "blis", "flame", 2, "stacks_test"));
+  const arma::mat a = with_singular_values(300, 300, well_conditioned_spectrum(300), 3);
+  const arma::vec b = a * random_vector(300, 4);
+  for (const char* name : {"lapack.lu@tsd-openmp", "lapack.qr@tsd-openmp", "lapack.lu@tsd-flame"}) {
+    const Solver* s = SolverRegistry::instance().resolve(name);
+    ASSERT_NE(s, nullptr);
+    ASSERT_EQ(s->unavailable_reason(), "");
+    EXPECT_EQ(s->solve(SolveInput<double>{a, b, ProblemKind::general}).status, Status::ok) << name;
+  }
+  for (pthread_key_t k = 0; k < before.size(); ++k) EXPECT_EQ(pthread_getspecific(k), before[k]) << "key " << k;
+  for (pthread_key_t k : mine) pthread_key_delete(k);
 }
 
 TEST(StackAvailability, AMissingLibraryMakesTheStackUnavailableWithTheReason) {
