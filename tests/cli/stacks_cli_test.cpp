@@ -188,6 +188,18 @@ TEST(StacksCli, MoreStacksThanNamespacesExitTwoBeforeAnyCase) {
   EXPECT_FALSE(fs::exists(dir / "out"));
 }
 
+TEST(StacksCli, ABlasWithoutLapackMakesTheLapackMethodsUnavailable) {
+  fs::path dir = scratch("stacks_blas_only");
+  fs::path s = write(dir, "s.toml", study(R"(["lapack.lu@*"])", "[[stack]]\nname = \"blas-only\"\nblas = \"" + kLib +
+                                                                "blas/libblas.so.3\"\n"));
+  CommandResult r = run("list solvers --study " + s.string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("stack 'blas-only' has no sgetrf_, dgetrf_, sgetrs_, dgetrs_ (" + kLib +
+                       "blas/libblas.so.3 alone: give the stack a 'lapack')"),
+            std::string::npos)
+      << r.out;
+}
+
 TEST(StacksCli, AnIlp64StackExitsTwo) {
   fs::path dir = scratch("stacks_ilp64");
   fs::path s = write(dir, "s.toml",
