@@ -16,14 +16,12 @@ struct CallThread::State {
   std::condition_variable cv;
   const std::function<void()>* job = nullptr;
   std::exception_ptr error;
-  bool stop = false;
   std::thread thread{[this] { loop(); }};
 
-  void loop() {
+  [[noreturn]] void loop() {
     std::unique_lock lock(mu);
     for (;;) {
-      cv.wait(lock, [&] { return job != nullptr || stop; });
-      if (stop) return;
+      cv.wait(lock, [&] { return job != nullptr; });
       try {
         (*job)();
       } catch (...) {
@@ -33,33 +31,15 @@ struct CallThread::State {
       cv.notify_all();
     }
   }
-
-  void finish() {
-    {
-      std::lock_guard lock(mu);
-      stop = true;
-    }
-    cv.notify_all();
-    thread.join();
-  }
 };
-
-CallThread::~CallThread() {
-  State* s = state_.load();
-  if (s && s->owner == getpid()) {
-    s->finish();
-    delete s;
-  }
-}
 
 CallThread::State& CallThread::state() {
   State* s = state_.load();
   if (s && s->owner == getpid()) return *s;
   auto* fresh = new State;
+  fresh->thread.detach();
   if (state_.compare_exchange_strong(s, fresh)) return *fresh;  // the parent's State, if any, stays as it was
-  fresh->finish();  // another caller of this process installed one first
-  delete fresh;
-  return *s;
+  return *s;  // another caller of this process installed one first: the fresh thread just waits, unused
 }
 
 void CallThread::run(const std::function<void()>& f) {

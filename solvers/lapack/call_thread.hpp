@@ -12,10 +12,13 @@
 
 namespace condbench::lapack {
 
+// The thread lives until the process ends and is never joined: a thread that exits runs the main program's key
+// destructors on its thread-specific slots, and those the namespace's libraries filled carry key numbers (and
+// sequence numbers) that are also the main program's -- GoogleTest's destructor then freed libgomp's data.
 class CallThread {
  public:
   CallThread() = default;
-  ~CallThread();
+  ~CallThread() = default;  // leaves the thread and its State alone (see above)
   CallThread(const CallThread&) = delete;
   CallThread& operator=(const CallThread&) = delete;
 
@@ -25,8 +28,8 @@ class CallThread {
  private:
   struct State;
   State& state();
-  // The thread, its queue and locks, owned by one process: a forked child has no copy of the thread and may
-  // have inherited the locks held, so it starts a State of its own and leaves the parent's alone.
+  // The thread, its queue and locks, owned by one process and never freed: a forked child has no copy of the
+  // thread and may have inherited the locks held, so it starts a State of its own and leaves the parent's alone.
   std::atomic<State*> state_{nullptr};
 };
 
