@@ -7,6 +7,7 @@
 #include "studies/generators/generator.hpp"
 #include "studies/runner/input_error.hpp"
 #include "studies/runner/skips.hpp"
+#include "studies/runner/stacks.hpp"
 #include "studies/runner/study.hpp"
 #include "studies/runner/worker_table.hpp"
 
@@ -17,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <optional>
 
 namespace condbench::cli {
 namespace {
@@ -28,7 +30,10 @@ std::string kinds_of(const SolverInfo& i) {
   return s;
 }
 
-void list_solvers() {
+void list_solvers(const std::string& study_path) {
+  // A study's [[stack]] tables make solvers (lapack.lu@netlib) that exist only once it is loaded.
+  std::optional<Study> study;
+  if (!study_path.empty()) study = load_study(study_path);
   std::size_t w = 6;
   for (const Solver* s : SolverRegistry::instance().all()) w = std::max(w, s->info().name.size());
   fmt::print("{:<{}} {:<4} {:<44} {:<8} {}\n", "solver", w, "here", "problem kinds", "precis.", "method");
@@ -52,8 +57,10 @@ void list_solvers() {
       fmt::print("\nunavailable here: {}: {}\n", line.solvers, why);
   }
   if (outside) fmt::print("\n{} solvers from outside (their 'from' line says where); the others are built in\n", outside);
-  // Families build solvers from parametric names on first use; the list above holds their registered defaults.
-  for (const SolverFamily& f : SolverRegistry::instance().families()) fmt::print("\nfamily {}\n  {}\n", f.prefix, f.grammar);
+  fmt::print("\nsolver families (names built when a study asks for them; the list above holds their registered "
+             "defaults):\n");
+  for (const SolverFamily& f : SolverRegistry::instance().families()) fmt::print("  {}\n", f.grammar);
+  if (study && !study->stacks.empty()) fmt::print("\nstacks of {}:\n{}", study_path, format_stacks(*study));
 }
 
 void list_generators() {
@@ -95,16 +102,18 @@ Command make(CLI::App& app) {
   auto what = std::make_shared<std::string>();
   auto plugins = std::make_shared<std::vector<std::string>>();
   auto workers = std::make_shared<std::string>();
+  auto study = std::make_shared<std::string>();
   auto* sub = app.add_subcommand("list", "list solvers, generators or the shipped studies");
   sub->add_option("what", *what, "solvers | generators | studies")
       ->required()
       ->check(CLI::IsMember({"solvers", "generators", "studies"}));
   add_plugin_option(sub, *plugins);
   sub->add_option("--workers", *workers, "TOML file of [[worker]] tables: list their solvers too");
-  return {sub, [what, plugins, workers] {
+  sub->add_option("--study", *study, "with 'solvers': load this study first and list its stack solvers and stacks");
+  return {sub, [what, plugins, workers, study] {
             load_plugins(*plugins);
             if (!workers->empty()) load_workers_file(*workers);
-            if (*what == "solvers") list_solvers();
+            if (*what == "solvers") list_solvers(*study);
             if (*what == "generators") list_generators();
             if (*what == "studies") list_studies();
             return 0;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
 namespace condbench::report {
@@ -121,6 +122,23 @@ json decades(double lo, double hi, int count) {
 // "1e-5" rather than "1e-5" with a plus or "0.00001".
 const char* const kDecadeLabel = "replace(format(datum.value, '.0e'), 'e+', 'e')";
 
+// BLAS/LAPACK stacks side by side (docs/blas-stacks.md): when the solvers are methods run on stacks (lapack.lu,
+// lapack.lu@netlib, ...) and every method has as many variants, one row of panels per method and one column per
+// stack (the sorted names line up); otherwise 4 panels a row.
+int panel_columns(const std::vector<std::string>& sorted_solvers) {
+  std::map<std::string, int> variants;
+  bool stacks = false;
+  for (const std::string& s : sorted_solvers) {
+    ++variants[s.substr(0, s.find('@'))];
+    stacks = stacks || s.find('@') != std::string::npos;
+  }
+  if (!stacks) return 4;
+  const int per_method = variants.begin()->second;
+  for (const auto& [method, count] : variants)
+    if (count != per_method) return 4;
+  return per_method;
+}
+
 // One figure of error against kappa: a panel per solver.
 Figure error_figure(const RunData& run, const std::string& name, double ResultRow::*field, const std::string& key,
                     const std::string& title, bool square_guide) {
@@ -143,6 +161,7 @@ Figure error_figure(const RunData& run, const std::string& name, double ResultRo
   json guides = guide_values(precisions, k0, k1, square_guide);
   json shape_scale = {{"domain", json(problems)}, {"range", kShapes}};
 
+  const int columns = panel_columns(solvers);
   json panels = json::array();
   for (std::size_t i = 0; i < solvers.size(); ++i) {
     std::string s = js_string(solvers[i]);
@@ -183,8 +202,8 @@ Figure error_figure(const RunData& run, const std::string& name, double ResultRo
           {"color", precision_color()},
           {"tooltip", tooltip("reason", "failed")}}}};
     panels.push_back({{"title", solvers[i]},
-                      {"width", 200},
-                      {"height", 160},
+                      {"width", columns > 4 ? 120 : 200},
+                      {"height", columns > 4 ? 110 : 160},
                       {"layer", {guide_layer, points, failures}}});
   }
   Figure f;
@@ -192,7 +211,7 @@ Figure error_figure(const RunData& run, const std::string& name, double ResultRo
   f.title = title + " against κ";
   f.spec = {{"$schema", "https://vega.github.io/schema/vega-lite/v6.json"},
             {"data", {{"name", "rows"}}},
-            {"columns", 4},
+            {"columns", columns},
             {"concat", panels},
             {"resolve", {{"scale", {{"color", "shared"}, {"shape", "shared"}, {"strokeDash", "shared"}}}}},
             {"config", {{"axis", {{"labelFontSize", 10}, {"titleFontSize", 11}}}, {"title", {{"fontSize", 12}}}}}};
@@ -238,6 +257,59 @@ Figure time_figure(const RunData& run) {
               {"encoding", enc},
               {"layer", many_n ? json{line, points} : json{points}}}}};
   return f;
+}
+
+// BLAS/LAPACK stacks side by side: the median time of each method on each stack, one row of panels per method
+// ("linked": the OpenBLAS condbench is linked with). Against n, 42 solver lines would share 20 colours.
+Figure stack_time_figure(const RunData& run) {
+  const char* method = "indexof(datum.solver, '@') < 0 ? datum.solver : "
+                       "substring(datum.solver, 0, indexof(datum.solver, '@'))";
+  const char* stack = "indexof(datum.solver, '@') < 0 ? 'linked' : "
+                      "substring(datum.solver, indexof(datum.solver, '@') + 1)";
+  json enc = {
+      {"y", {{"field", "stack"}, {"type", "nominal"}, {"title", nullptr}}},
+      {"x",
+       {{"field", "time_s"},
+        {"aggregate", "median"},
+        {"type", "quantitative"},
+        {"scale", {{"type", "log"}}},
+        {"title", "median time of one solve (s)"},
+        {"axis", {{"format", ".0e"}, {"tickCount", 4}, {"grid", true}}}}},
+      {"color", {{"field", "n"}, {"type", "ordinal"}, {"title", "n"}}},
+      {"tooltip",
+       {{{"field", "method"}},
+        {{"field", "stack"}},
+        {{"field", "precision"}},
+        {{"field", "n"}},
+        {{"field", "time_s"}, {"aggregate", "median"}, {"title", "median time (s)"}, {"format", ".3e"}},
+        {{"field", "time_s"}, {"aggregate", "count"}, {"title", "solves"}}}}};
+  Figure f;
+  f.name = "time";
+  f.title = "Time per stack";
+  f.spec = {{"$schema", "https://vega.github.io/schema/vega-lite/v6.json"},
+            {"data", {{"name", "rows"}}},
+            {"transform",
+             {{{"filter", "datum.status === 'ok' && isValid(datum.time_s) && datum.time_s > 0"}},
+              {{"calculate", method}, {"as", "method"}},
+              {{"calculate", stack}, {"as", "stack"}}}},
+            {"facet",
+             {{"row",
+               {{"field", "method"},
+                {"type", "nominal"},
+                {"title", nullptr},
+                {"header", {{"labelAngle", 0}, {"labelAlign", "left"}}}}},
+              {"column", {{"field", "precision"}, {"type", "nominal"}, {"title", "precision"}}}}},
+            {"spec",
+             {{"width", 330},
+              {"height", {{"step", 13}}},
+              {"mark", {{"type", "point"}, {"filled", true}, {"size", 40}}},
+              {"encoding", enc}}}};
+  return f;
+}
+
+bool has_stacks(const RunData& run) {
+  return std::any_of(run.rows.begin(), run.rows.end(),
+                     [](const ResultRow& r) { return r.solver.find('@') != std::string::npos; });
 }
 
 }  // namespace
@@ -299,8 +371,11 @@ std::vector<Figure> report_figures(const RunData& run) {
                  "problem this differs from the forward error by the rounding of A and b to the working precision.";
     figs.push_back(std::move(xt));
   }
-  Figure t = time_figure(run);
-  t.caption = "Median wall time of one solve (factorization and solve) over the cases of each size.";
+  Figure t = has_stacks(run) ? stack_time_figure(run) : time_figure(run);
+  t.caption = has_stacks(run) ? "Median wall time of one solve (factorization and solve) of each method on each "
+                                "BLAS/LAPACK stack, over the cases of each size; linked: the OpenBLAS condbench is "
+                                "linked with."
+                              : "Median wall time of one solve (factorization and solve) over the cases of each size.";
   figs.push_back(std::move(t));
   return figs;
 }

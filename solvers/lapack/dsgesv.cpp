@@ -1,14 +1,14 @@
 // lapack.dsgesv: LAPACK's mixed-precision solver (LU in float32, residuals and updates in float64, falling back
 // to float64 LU when refinement is not worth it or fails). float64 only.
+#include <array>
 #include <type_traits>
 #include <vector>
 
-#include "solvers/lapack/lapack.hpp"
+#include "solvers/lapack/lapack_solver.hpp"
 #include "solvers/lapack/shape.hpp"
-#include "solvers/registry.hpp"
 #include "solvers/stopwatch.hpp"
 
-namespace condbench {
+namespace condbench::lapack {
 
 namespace {
 
@@ -30,26 +30,25 @@ std::string iter_meaning(int iter) {
 
 }  // namespace
 
-class LapackDsgesv : public SolverT<LapackDsgesv> {
- public:
-  const SolverInfo& info() const override {
-    static const SolverInfo i{"lapack.dsgesv",
-                              "mixed precision: dsgesv (single LU + double refinement, double LU fallback)",
-                              KindSet{ProblemKind::general, ProblemKind::spd}, /*f32=*/false, /*f64=*/true};
-    return i;
-  }
+struct Dsgesv {
+  static constexpr const char* name = "lapack.dsgesv";
+  static constexpr const char* description =
+      "mixed precision: dsgesv (single LU + double refinement, double LU fallback)";
+  static constexpr KindSet kinds{ProblemKind::general, ProblemKind::spd};
+  static constexpr bool f32 = false, f64 = true;
+  static constexpr std::array<const char*, 1> symbols{"dsgesv_"};
 
   template <class T>
-  SolveOutcome<T> run(const SolveInput<T>& in) const {
+  static SolveOutcome<T> run(const Api& f, const SolveInput<T>& in) {
     if constexpr (!std::is_same_v<T, double>) {
       return SolveOutcome<T>::failure("lapack.dsgesv has no f32 variant");
     } else {
-      return run_double(in);
+      return run_double(f, in);
     }
   }
 
  private:
-  static SolveOutcome<double> run_double(const SolveInput<double>& in) {
+  static SolveOutcome<double> run_double(const Api& f, const SolveInput<double>& in) {
     if (std::string e = shape::square_error(in); !e.empty()) return SolveOutcome<double>::failure(e);
     const int n = shape::as_int(in.A.n_rows);
     arma::mat a = in.A;
@@ -60,8 +59,7 @@ class LapackDsgesv : public SolverT<LapackDsgesv> {
 
     // One call does factorization, solves and refinement: its whole time goes in factor_s.
     Stopwatch sw;
-    const int info = lapack::dsgesv(n, 1, a.memptr(), lapack::ld(n), ipiv.data(), b.memptr(), lapack::ld(n), x.memptr(),
-                                    lapack::ld(n), &iter);
+    const int info = dsgesv(n, 1, a.memptr(), ld(n), ipiv.data(), b.memptr(), ld(n), x.memptr(), ld(n), &iter, f);
     const double factor_s = sw.lap();
     if (info > 0)
       return shape::failed_after<double>(shape::info_text("dsgesv", info) + ": U(" + std::to_string(info) + "," +
@@ -81,6 +79,6 @@ class LapackDsgesv : public SolverT<LapackDsgesv> {
   }
 };
 
-}  // namespace condbench
+}  // namespace condbench::lapack
 
-CONDBENCH_REGISTER_SOLVER(condbench::LapackDsgesv);
+CONDBENCH_REGISTER_LAPACK_SOLVER(condbench::lapack::Dsgesv);

@@ -3,6 +3,7 @@
 #include "solvers/context_hook.hpp"
 #include "solvers/cusolver/loader.hpp"
 #include "solvers/plugin/loader.hpp"
+#include "solvers/eigen/build_info.hpp"
 
 #include <armadillo>
 #include <boost/version.hpp>
@@ -83,6 +84,8 @@ nlohmann::ordered_json run_context() {
   ilaver_(&maj, &min, &pat);
   c["lapack_version"] = fmt::format("{}.{}.{}", maj, min, pat);
   c["armadillo_version"] = arma::arma_version::as_string();
+  c["eigen_version"] = eigen::version();
+  c["eigen_simd"] = eigen::simd();  // eigen.* solvers: compiled in, no run-time dispatch
   c["boost_version"] = fmt::format("{}.{}.{}", BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100);
   c["blas_threads"] = openblas_get_num_threads();
   c["hardware_threads"] = std::thread::hardware_concurrency();

@@ -6,6 +6,7 @@
 #include "studies/runner/input_error.hpp"
 #include "studies/runner/run_folder.hpp"
 #include "studies/runner/solve_task.hpp"
+#include "studies/runner/stacks.hpp"
 
 #include <fmt/format.h>
 
@@ -44,6 +45,7 @@ nlohmann::ordered_json study_json(const Study& s, const std::vector<const Solver
   j["warmup"] = s.warmup;
   j["threads"] = s.threads;
   j["cases"] = s.case_count();
+  if (!s.stacks.empty()) j["stacks"] = stacks_json(s);
   j["text"] = s.text;
   return j;
 }

@@ -4,6 +4,7 @@
 #include "studies/runner/input_error.hpp"
 #include "studies/runner/study_plugins.hpp"
 #include "studies/runner/worker_table.hpp"
+#include "studies/runner/stacks.hpp"
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -141,7 +142,7 @@ void parse_header(const toml::table& doc, const std::string& path, Study& s) {
   for (const std::string& pat : strings_of(*solvers, swhere, "solvers")) {
     std::vector<const Solver*> hits;
     try {
-      hits = SolverRegistry::instance().match(pat);
+      hits = match_solvers(pat, s);
     } catch (const std::invalid_argument& e) {
       throw InputError(swhere, fmt::format("solver '{}': {}", pat, e.what()));
     }
@@ -275,15 +276,16 @@ Study parse_study(const std::string& text, const std::string& path, const std::s
     if (key == "chain")  // layer-chain studies (issue 14) have their own parser: studies/chains
       throw InputError(at(path, v.source()), "[[chain]] tables make a layer-chain study, which condbench run and "
                                              "report handle (docs/chains.md); this command reads [[problem]] studies");
-    if (key != "study" && key != "problem" && key != "worker")
+    if (key != "study" && key != "problem" && key != "worker" && key != "stack")
       throw InputError(at(path, v.source()), fmt::format("unknown top-level key '{}' (expected [study], "
-                                                         "[[problem]] and [[worker]] tables)", key));
+                                                         "[[problem]], [[worker]] and [[stack]] tables)", key));
   }
   Study s;
   s.path = path;
   s.text = text;
   s.base_dir = base_dir.empty() ? std::filesystem::path(path).parent_path().string() : base_dir;
   start_declared_workers(doc, path, s.base_dir);  // their solvers are registered before the names are resolved
+  parse_stacks(doc, path, s);  // before the solvers: lapack.lu@netlib names a stack
   parse_header(doc, path, s);
   const toml::array* probs = doc["problem"].as_array();
   if (!probs || probs->empty())

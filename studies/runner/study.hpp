@@ -44,6 +44,7 @@ struct Study {
   std::vector<Precision> precisions;
   std::vector<std::string> solver_patterns;
   std::vector<const Solver*> solvers;
+  std::vector<std::string> stacks;    // [[stack]] names, in file order (studies/runner/stacks.hpp)
   std::vector<ProblemSpec> problems;  // expanded, seeds not yet applied
   int repetitions = 1;                // timed solves per row (median reported)
   int warmup = 0;                     // untimed solves before them
