@@ -150,7 +150,8 @@ TEST(StacksCli, ListSolversWithAStudyShowsStackSolversTheirOriginAndTheStacks) {
   EXPECT_NE(r.out.find("from stack netlib: " + kLib + "blas/libblas.so.3 + " + kLib + "lapack/liblapack.so.3"),
             std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("unavailable here: stack 'gone' is unavailable: /nonexistent/libblas.so.3: no such file"),
+  EXPECT_NE(r.out.find("unavailable here: lapack.lu@gone: stack 'gone' is unavailable: /nonexistent/libblas.so.3: "
+                       "no such file"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("dgetrf_ from " + kLib + "lapack/liblapack.so.3"), std::string::npos) << r.out;
