@@ -29,9 +29,10 @@ class ReferenceEngine {
   // factorization (the reference owns that).
   const KappaResult& kappa();
 
-  // sigma_max alone, without factorizing (timing-only rows): a lower bound from Lanczos on
-  // A^T A, within 1% with probability >= 1 - 1e-9 when `certified` is set.
-  KappaResult norm2();
+  // Timing-only rows (reference = false): kappa not measured (NaN, the method says so), but
+  // sigma_max for the backward errors, a lower bound from Lanczos on B^T B without any
+  // factorization (within 0.4% except with probability <= 5e-10).
+  KappaResult sigma_max_only();
 
   // The reference solution of A x = b to relative error `target`, using kappa() as its
   // hint when kappa was measured (else kappa_hint, else a LAPACK 1-norm estimate). Its

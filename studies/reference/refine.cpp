@@ -293,10 +293,9 @@ struct Refiner::Impl {
     const bool f128_ok = f128_affordable();
     if (!has_f64()) return Stage::f128;
     if (f64_singular()) return f128_ok ? Stage::f128 : Stage::gmres;
-    if (std::isfinite(opt.kappa_hint)) {
-      if (opt.kappa_hint * kU > 1) return f128_ok ? Stage::f128 : Stage::gmres;  // the f64 factors are noise
-      if (opt.kappa_hint * kU > 1e-2) return Stage::gmres;  // LU-IR would contract by ~kappa u
-    }
+    // LU-IR contracts by ~kappa u per step; GMRES-IR is tried even past kappa u ~ 1 (its
+    // reach is ~u^{-1/2} u^{-1} in theory) since float128 is the last resort.
+    if (std::isfinite(opt.kappa_hint) && opt.kappa_hint * kU > 1e-2) return Stage::gmres;
     return Stage::f64;
   }
 
@@ -334,7 +333,7 @@ RefineResult Refiner::Impl::solve(const arma::vec& r1, const arma::vec& r2, doub
     out.note = "no float64 factorization and the float128 one is too large; ";
   } else {
     if (stage != Stage::f64)
-      out.note += stage == Stage::f128 ? "float128 corrections from the start (f64 factors singular or kappa u > 1). "
+      out.note += stage == Stage::f128 ? "float128 corrections from the start (f64 factors singular). "
                                        : "GMRES-IR from the start (kappa u > 0.01). ";
     // The next correction solver once one stops contracting; false when none is left.
     auto advance = [&](const char* why) {

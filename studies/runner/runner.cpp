@@ -2,7 +2,7 @@
 
 #include "solvers/flops.hpp"
 #include "studies/metrics/metrics.hpp"
-#include "studies/reference/reference.hpp"
+#include "studies/reference/engine.hpp"
 #include "studies/runner/context.hpp"
 #include "studies/runner/input_error.hpp"
 
@@ -169,7 +169,7 @@ ResultRow run_solver(const Solver& s, const CaseContext& c, const arma::Mat<T>& 
 
 template <class T>
 void run_precision(const Problem& p, Precision prec, const std::vector<const Solver*>& solvers, const Study& study,
-                   CsvWriter& csv, std::vector<ResultRow>& rows) {
+                   bool with_reference, CsvWriter& csv, std::vector<ResultRow>& rows) {
   arma::Mat<T> A;
   arma::Col<T> b;
   Stored stored = store<T>(p, A, b);
@@ -182,15 +182,23 @@ void run_precision(const Problem& p, Precision prec, const std::vector<const Sol
                           to_string(prec));
   } else {
     try {
-      kappa = ref::measure_kappa(stored.A, p.kind);
-      reference = ref::reference_solution(stored.A, stored.b, p.kind, 1e-6 * unit_roundoff(prec), kappa.kappa);
-      if (!reference.converged)
-        failure = fmt::format("reference not converged (ref_error {:.2g}){}", reference.ref_error,
-                              reference.note.empty() ? "" : ": " + reference.note);
+      // One float64 factorization serves kappa and the reference (studies/reference/engine.hpp).
+      ref::ReferenceEngine engine(stored.A, p.kind);
+      if (with_reference) {
+        kappa = engine.kappa();
+        reference = engine.reference(stored.b, 1e-6 * unit_roundoff(prec));
+        if (!reference.converged)
+          failure = fmt::format("reference not converged (ref_error {:.2g}){}", reference.ref_error,
+                                reference.note.empty() ? "" : ": " + reference.note);
+      } else {
+        kappa = engine.sigma_max_only();  // kappa NaN; sigma_max for the backward errors
+        reference.method = "not computed: reference = false";
+        failure = "no forward errors: reference = false (timing-only)";
+      }
       facts = stored.A.n_rows > stored.A.n_cols ? matrix_facts(stored.A) : MatrixFacts{};
       facts.norm1 = arma::norm(stored.A, 1);
       facts.norm_f = arma::norm(stored.A, "fro");
-      if (stored.A.n_rows <= stored.A.n_cols) facts.norm2 = kappa.sigma_max;  // dgesvd's, already computed
+      if (stored.A.n_rows <= stored.A.n_cols) facts.norm2 = kappa.sigma_max;  // Lanczos's, a lower bound
     } catch (const std::exception& e) {
       failure = std::string("no reference: ") + e.what();
       reference = ref::ReferenceSolution{};
@@ -308,9 +316,9 @@ RunResult run_study(const Study& study, const RunOptions& opt) {
       for (Precision prec : precisions) {
         if (g_interrupted) break;
         if (prec == Precision::f32)
-          run_precision<float>(p, prec, solvers, study, csv, result.rows);
+          run_precision<float>(p, prec, solvers, study, spec->reference, csv, result.rows);
         else
-          run_precision<double>(p, prec, solvers, study, csv, result.rows);
+          run_precision<double>(p, prec, solvers, study, spec->reference, csv, result.rows);
         ++done;
         if (opt.progress) {
           double el = seconds_since(t0);

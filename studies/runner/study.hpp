@@ -12,6 +12,7 @@
 //   kind = "least_squares"
 //   kappa = { from = 1, to = 1e16, per_decade = 1 }    # or a list, or one value
 //   residual = ["zero", "large"]
+//   reference = false            # timing-only (also in [study]): no reference, no kappa
 //
 // Every list-valued parameter is swept (Cartesian product within its [[problem]]).
 #pragma once
@@ -31,6 +32,7 @@ struct ProblemSpec {
   int m = 0;
   int n = 0;
   std::string where;  // "studies/quick.toml:14" for messages
+  bool reference = true;  // false: timing-only, no reference and no kappa (reference = false)
 };
 
 struct Study {
@@ -46,6 +48,7 @@ struct Study {
   int repetitions = 1;                // timed solves per row (median reported)
   int warmup = 0;                     // untimed solves before them
   int threads = 0;                    // BLAS threads pinned for the run (0: OpenBLAS's default)
+  bool reference = true;              // [study] reference = false: every problem timing-only
 
   std::size_t case_count() const { return problems.size() * seeds.size(); }
 };
