@@ -1,5 +1,6 @@
 // condbench compare RUN_A RUN_B: verdict table (Markdown, stdout) and an HTML report.
 #include "reports/cli/command.hpp"
+#include "reports/common/timing_only.hpp"
 #include "reports/compare/compare.hpp"
 #include "studies/runner/input_error.hpp"
 
@@ -28,6 +29,8 @@ int do_compare(CompareArgs& a) {
   }
   RunData ra = load_run(a.run_a);
   RunData rb = load_run(a.run_b);
+  require_errors(ra, "compare compares forward errors");
+  require_errors(rb, "compare compares forward errors");
   compare::Comparison c = compare::compare_runs(ra, rb, a.opt);
   fmt::print("{}", compare::markdown(c, ra, rb));
   if (!a.no_html) {

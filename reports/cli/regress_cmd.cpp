@@ -3,6 +3,7 @@
 // Exit 0: accuracy holds; 1: something got worse (table on stdout); 2: bad input.
 #include "reports/cli/command.hpp"
 #include "reports/common/run_data.hpp"
+#include "reports/common/timing_only.hpp"
 #include "reports/regress/baseline.hpp"
 #include "reports/regress/regress.hpp"
 #include "studies/runner/input_error.hpp"
@@ -55,6 +56,7 @@ int run(const RegressArgs& a) {
     dir = a.run_out;
   }
   RunData run = load_run(dir);
+  require_errors(run, "regress checks forward errors");
   std::string status = run.meta.value("status", std::string("unknown"));
   if (status != "complete")
     throw InputError(dir, fmt::format("run is '{}', not complete: regress needs every row", status));

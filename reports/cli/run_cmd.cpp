@@ -5,6 +5,7 @@
 #include "studies/runner/input_error.hpp"
 #include "studies/runner/runner.hpp"
 #include "studies/runner/study.hpp"
+#include "studies/runner/timing_only.hpp"
 
 #include <fmt/format.h>
 
@@ -33,7 +34,9 @@ int run(RunArgs& a) {
   fmt::print("{}", format_time_exponents(fit_time_exponents(r.rows)));
   fmt::print("\n{} rows in {:.1f} s: {}/results.csv, {}/run.json\n", r.rows.size(), r.seconds, a.opt.out_dir,
              a.opt.out_dir);
-  if (!a.no_report) {
+  if (!a.no_report && all_timing_only(r.rows)) {
+    fmt::print("report: none, the study is timing-only (reference = false); see results.csv\n");
+  } else if (!a.no_report) {
     // An interrupted run gets its report too: the rows so far are worth a look.
     try {
       auto files = report::write_report(a.opt.out_dir, report::find_web_assets(CONDBENCH_SOURCE_DIR));

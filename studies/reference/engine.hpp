@@ -31,7 +31,7 @@ class ReferenceEngine {
 
   // Timing-only rows (reference = false): kappa not measured (NaN, the method says so), but
   // sigma_max for the backward errors, a lower bound from Lanczos on B^T B without any
-  // factorization (within 0.4% except with probability <= 5e-10).
+  // factorization (within 5% except with probability <= 5e-10).
   KappaResult sigma_max_only();
 
   // The reference solution of A x = b to relative error `target`, using kappa() as its

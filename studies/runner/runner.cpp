@@ -5,6 +5,7 @@
 #include "studies/reference/engine.hpp"
 #include "studies/runner/context.hpp"
 #include "studies/runner/input_error.hpp"
+#include "studies/runner/timing_only.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -192,7 +193,7 @@ void run_precision(const Problem& p, Precision prec, const std::vector<const Sol
                                 reference.note.empty() ? "" : ": " + reference.note);
       } else {
         kappa = engine.sigma_max_only();  // kappa NaN; sigma_max for the backward errors
-        reference.method = "not computed: reference = false";
+        reference.method = kTimingOnlyRefMethod;
         failure = "no forward errors: reference = false (timing-only)";
       }
       facts = stored.A.n_rows > stored.A.n_cols ? matrix_facts(stored.A) : MatrixFacts{};
