@@ -6,7 +6,11 @@
 namespace condbench {
 
 Butterfly::Butterfly(arma::uword n, Rng& rng) : n_(n) {
-  for (arma::uword h = 1; h < n; h *= 2) {
+  // For n not a power of two one sweep leaves entries that never meet (n = 100: outputs
+  // 36..63 see no input from 64..99); a second sweep makes Q dense.
+  const int sweeps = (n & (n - 1)) == 0 ? 1 : 2;
+  for (int sweep = 0; sweep < sweeps; ++sweep)
+    for (arma::uword h = 1; h < n; h *= 2) {
     std::vector<double> c, s;
     for (arma::uword i = 0; i + h < n; ++i) {
       if (i % (2 * h) >= h) continue;
@@ -14,14 +18,14 @@ Butterfly::Butterfly(arma::uword n, Rng& rng) : n_(n) {
       c.push_back(std::cos(theta));
       s.push_back(std::sin(theta));
     }
-    c_.push_back(std::move(c));
-    s_.push_back(std::move(s));
-  }
+      c_.push_back(std::move(c));
+      s_.push_back(std::move(s));
+    }
 }
 
 void Butterfly::apply_column(double* x) const {
   arma::uword h = 1;
-  for (std::size_t l = 0; l < c_.size(); ++l, h *= 2) {
+  for (std::size_t l = 0; l < c_.size(); ++l, h = h * 2 < n_ ? h * 2 : 1) {
     const double* c = c_[l].data();
     const double* s = s_[l].data();
     std::size_t k = 0;

@@ -1,8 +1,9 @@
-// A random orthogonal butterfly: Q = R_L ... R_1, L = ceil(log2 n), where level l rotates
-// every pair (i, i + 2^(l-1)) with i mod 2^l < 2^(l-1) by its own angle, uniform in [0, 2 pi).
-// It is the FFT's pattern of disjoint Givens rotations: after L levels every entry of Q
-// depends on every angle, so Q is dense, yet Q X costs 3 n L flops per column instead of
-// 2 n^2, and no QR of an n x n Gaussian matrix is needed.
+// A random orthogonal butterfly: Q = R_L ... R_1 where level l rotates every pair
+// (i, i + h), h = 2^(l-1), with i mod 2h < h by its own angle, uniform in [0, 2 pi): the
+// FFT's pattern of disjoint Givens rotations, L = log2 n levels when n is a power of two,
+// two such sweeps (L = 2 ceil(log2 n)) otherwise. Then every entry of Q depends on every
+// angle, so Q is dense, yet Q X costs 3 n L flops per column instead of 2 n^2, and no QR
+// of an n x n Gaussian matrix is needed.
 //
 // NOT Haar: the distribution of Q is not uniform on O(n) (its n L / 2 angles cannot cover
 // the n (n-1) / 2 dimensions of O(n)), so statistics over seeds differ from randsvd's.

@@ -47,6 +47,7 @@ class Lanczos {
   double theta() const { return theta_; }                    // largest Ritz value
   double upper(double delta, double op_error) const;         // the probabilistic bound above
   arma::vec ritz_vector() const;                             // unit vector of theta
+  arma::vec start() const { return Q_.col(0) * wnorm_; }     // the Gaussian w itself
 
  private:
   arma::uword n_;
