@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <string>
 
 namespace condbench {
 
@@ -29,15 +30,22 @@ double case_bytes(const ProblemSpec& spec) {
   return 8.0 * static_cast<double>(spec.m) * static_cast<double>(spec.n) * matrices;
 }
 
+namespace {
+
+std::string bytes_text(double b) { return b >= 1e9 ? fmt::format("{:.1f} GB", b / 1e9) : fmt::format("{:.0f} MB", b / 1e6); }
+
+}  // namespace
+
 void check_case_memory(const Study& study, double available) {
   for (const ProblemSpec& spec : study.problems) {
     const double need = case_bytes(spec);
     if (need <= available) continue;
     throw InputError(spec.where,
-                     fmt::format("{} {}x{}: a case needs ~{:.1f} GB ({:.0f} matrices of {}x{} doubles{}) but only "
-                                 "{:.1f} GB are available (MemAvailable in /proc/meminfo); use a smaller n{}",
-                                 spec.generator->info().name, spec.m, spec.n, need / 1e9, need / (8.0 * spec.m * spec.n),
-                                 spec.m, spec.n, spec.reference ? ", with the reference" : "", available / 1e9,
+                     fmt::format("{} {}x{}: a case needs ~{} ({:.0f} matrices of {}x{} doubles{}) but only {} "
+                                 "are available (MemAvailable in /proc/meminfo); use a smaller n{}",
+                                 spec.generator->info().name, spec.m, spec.n, bytes_text(need),
+                                 need / (8.0 * spec.m * spec.n), spec.m, spec.n,
+                                 spec.reference ? ", with the reference" : "", bytes_text(available),
                                  spec.reference ? " or reference = false (timing-only)" : ""));
   }
 }

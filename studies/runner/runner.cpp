@@ -3,6 +3,7 @@
 #include "solvers/flops.hpp"
 #include "studies/metrics/metrics.hpp"
 #include "studies/reference/engine.hpp"
+#include "studies/runner/case_memory.hpp"
 #include "studies/runner/context.hpp"
 #include "studies/runner/input_error.hpp"
 #include "studies/runner/timing_only.hpp"
@@ -287,6 +288,7 @@ RunResult run_study(const Study& study, const RunOptions& opt) {
   }
   if (opt.threads < 0) throw InputError("--threads", "must be >= 0");
   std::vector<std::pair<const ProblemSpec*, std::uint64_t>> cases = select_cases(study, opt.case_filter);
+  check_case_memory(study);  // a size too large fails here, not in the OOM killer hours later
   prepare_out_dir(opt);
   // Pinned for the whole run and recorded: OpenBLAS switches between one thread and
   // all of them around m*n = 10,000, which would otherwise bend timing curves.

@@ -1,7 +1,6 @@
 #include "studies/runner/study.hpp"
 
 #include "studies/generators/grammar.hpp"
-#include "studies/runner/case_memory.hpp"
 #include "studies/runner/input_error.hpp"
 
 #include <fmt/format.h>
@@ -276,7 +275,6 @@ Study parse_study(const std::string& text, const std::string& path) {
     expand_problem(*t, path, i++, s);
   }
   if (s.case_count() == 0) throw InputError(path, "the study expands to no cases");
-  check_case_memory(s);
   return s;
 }
 
