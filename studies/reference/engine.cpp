@@ -57,6 +57,7 @@ ReferenceSolution ReferenceEngine::reference(const arma::vec& b, double target, 
   out.ref_error = r.ref_error;
   out.converged = r.converged;
   out.iterations = r.iterations;
+  out.gmres_iterations = r.gmres_iterations;
   out.method = std::move(r.method);
   out.note = std::move(r.note);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

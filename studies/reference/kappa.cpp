@@ -30,7 +30,7 @@ constexpr double kTopGoal = 1.004;       // sigma_max's share of kGoal
 constexpr double kNormGoal = 1.05;       // timing-only rows: ||A||_2 within 5% (backward errors only)
 constexpr double kOpErrorAbort = 2e-3;   // past this the modelled rounding swamps the bound
 constexpr double kKwExact = 1e-6;        // the a priori bound is used only with negligible rounding
-constexpr double kSolveTarget = 1e-10;   // refined solves inside the Lanczos process
+constexpr double kSolveTarget = 1e-8;    // refined solves inside the Lanczos process (op_error ~4e-8)
 constexpr std::uint64_t kSeedTop = 0x6b617070612d31, kSeedBottom = 0x6b617070612d32, kSeedProbe = 0x6b617070612d33;
 
 // ||M x||_2 with an extra-precise product, and a bound on its error.
@@ -298,6 +298,7 @@ const KappaResult& ReferenceEngine::kappa() {
   // float64 one matters when the refined solves fail (an exactly singular matrix).
   double smin_hi = bottom.lz ? sigma_min_upper(bottom.lz->ritz_vector(), smax_lo * std::sqrt(bottom.theta()))
                              : arma::datum::inf;
+  const int f64_products = bottom.steps();
   if (!bottom.certified) {
     const std::string f64_why = bottom.how;
     bottom = sigma_min_refined(bottom_goal);
@@ -309,6 +310,8 @@ const KappaResult& ReferenceEngine::kappa() {
   out.sigma_max = smax_lo;
   out.sigma_min = smin_hi;
   out.kappa = smax_lo / smin_hi;
+  out.refined_solves = solves == std::string("refined solves");
+  out.products = top.steps() + bottom.steps() + (out.refined_solves ? f64_products : 0);
   const double bottom_ratio = bottom.certified ? bottom.ratio * std::sqrt(bottom.theta()) * smin_hi : arma::datum::inf;
   out.certified = top.certified && bottom.certified && top_ratio * bottom_ratio <= kGoal;
   const bool exact = top.how == "whole Krylov space" && bottom.how.rfind("whole Krylov space", 0) == 0;

@@ -27,8 +27,9 @@ struct ReferenceSolution {
   std::vector<Real> r;        // m entries: b - A x (least squares); empty for square
   double ref_error = 1;       // estimated bound on ||x - x_exact||_2 / ||x_exact||_2
   bool converged = false;     // ref_error reached the target
-  int iterations = 0;
-  std::string method;         // e.g. "IR: f64 LU correction, triple-double residual"
+  int iterations = 0;         // refinement steps (extra-precise residuals)
+  int gmres_iterations = 0;   // products inside GMRES-IR, all steps together
+  std::string method;         // e.g. "LU-IR: f64 LU (dgetrf) corrections, ..."
   std::string note;           // why it did not converge, when it did not
   double seconds = 0;
 };
@@ -38,6 +39,8 @@ struct KappaResult {
   double sigma_max = arma::datum::nan;
   double sigma_min = arma::datum::nan;
   bool certified = false;               // within 1% (probability >= 1 - 1e-9); kappa is always a lower bound
+  int products = 0;                     // Lanczos products with B^T B and with (B^T B)^{-1}, together
+  bool refined_solves = false;          // (B^T B)^{-1} needed refined solves (kappa u too large for f64 ones)
   std::string method;
   double seconds = 0;
 };
