@@ -2,7 +2,9 @@
 
 #include "studies/reference/eft.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <thread>
 
 namespace condbench::ref {
 namespace {
@@ -64,6 +66,26 @@ void dot_dd(const double* __restrict t, const double* __restrict xh, const doubl
     two_sum(hi, sh[l], s, err);
     hi = s;
     lo += err + sl[l];
+  }
+}
+
+void gemv_dd(const double* M, std::size_t m, std::size_t n, const double* x, double* yh, double* yl) {
+  constexpr std::size_t kBlock = 1024;  // rows per block: yh, yl and a column slice stay in L1/L2
+  auto rows = [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i0 = begin; i0 < end; i0 += kBlock) {
+      const std::size_t len = std::min(kBlock, end - i0);
+      std::fill(yh + i0, yh + i0 + len, 0.0);
+      std::fill(yl + i0, yl + i0 + len, 0.0);
+      for (std::size_t j = 0; j < n; ++j) axpy_dd(M + j * m + i0, len, -x[j], 0.0, yh + i0, yl + i0);
+    }
+  };
+  if (m >= 2 * kBlock && m * n >= 200000) {
+    const std::size_t half = ((m / 2 + kBlock - 1) / kBlock) * kBlock;
+    std::thread other(rows, half, m);
+    rows(0, half);
+    other.join();
+  } else {
+    rows(0, m);
   }
 }
 

@@ -15,6 +15,11 @@ void axpy_dd(const double* t, std::size_t len, double xh, double xl, double* yh,
 // sum_i t(i) * (xh(i) + xl(i)) as hi + lo.
 void dot_dd(const double* t, const double* xh, const double* xl, std::size_t len, double& hi, double& lo);
 
+// y = M x in double-double (y = yh + yl; M column-major m x n, leading dimension m), row
+// blocks kept in cache and split between two threads for large M. GMRES-IR's products:
+// they need ~u^2, not the ~u^3 of the refinement's residuals (residual.hpp).
+void gemv_dd(const double* M, std::size_t m, std::size_t n, const double* x, double* yh, double* yl);
+
 struct Triangle {
   const double* a;  // column-major, leading dimension ld
   std::size_t ld, n;

@@ -46,7 +46,7 @@ class ReferenceEngine {
   struct Side;
   Side sigma_max_side(double ratio_goal);
   Side sigma_min_side(double ratio_goal, double sigma_max);
-  Side sigma_min_refined(double ratio_goal);
+  Side sigma_min_refined(double ratio_goal, double kappa_est);
   double sigma_min_upper(const arma::vec& y, double kappa_est);
   void factorize();
   const arma::mat& B();  // A (m >= n) or A^T (m < n, made on first need): p x q, p >= q, sigma(B) = sigma(A)

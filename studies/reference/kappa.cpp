@@ -97,10 +97,14 @@ struct ReferenceEngine::Side {
         return;
       }
       op_error = op_error_of(theta);
+      // A few steps even then: theta (and so kappa) is estimated well enough to pick the
+      // refined solves' method.
       if (!(op_error <= kOpErrorAbort)) {
         how = fmt::format("operator error {:.2g} too large for the bound", op_error);
-        return;
+        if (lz->steps() >= 5) return;
+        continue;
       }
+      how.clear();
       ratio = std::sqrt(lz->upper(kDelta, op_error) / theta);
       if (ratio <= goal) {
         certified = true;
@@ -131,9 +135,13 @@ ReferenceEngine::Side ReferenceEngine::sigma_max_side(double goal) {
     dgemv_(tall ? "N" : "T", &m, &n, &alpha, A_.memptr(), &m, in, &one, &zero, tmp.memptr(), &one, 1);
     dgemv_(tall ? "T" : "N", &m, &n, &alpha, A_.memptr(), &m, tmp.memptr(), &one, &zero, out, &one, 1);
   };
+  // Each product is exact for A + E with |E| <= gamma_p |A| (p = the inner dimension), so
+  // ||E|| <= gamma_p ||A||_F: relative to ||B^T B|| = theta, about 2 gamma_p ||A||_F / sqrt(theta).
   const double p = static_cast<double>(std::max(A_.n_rows, A_.n_cols));
+  const double gamma = p * kU / (1 - p * kU), norm_f = arma::norm(A_, "fro");
   Side s;
-  s.run(gram, std::min(A_.n_rows, A_.n_cols), goal, kSeedTop, [&](double) { return 4 * p * kU; });
+  s.run(gram, std::min(A_.n_rows, A_.n_cols), goal, kSeedTop,
+        [&](double theta) { return 2.5 * gamma * norm_f / std::sqrt(theta); });
   return s;
 }
 
@@ -185,9 +193,10 @@ ReferenceEngine::Side ReferenceEngine::sigma_min_side(double goal, double sigma_
   return s;
 }
 
-ReferenceEngine::Side ReferenceEngine::sigma_min_refined(double goal) {
+ReferenceEngine::Side ReferenceEngine::sigma_min_refined(double goal, double kappa_est) {
   const bool square = A_.n_rows == A_.n_cols;
   Refiner& ref = refiner(false);
+  ref.set_kappa_hint(kappa_est);  // past kappa u ~ 0.01: GMRES-IR at once, not after LU-IR stalls
   const arma::uword q = B().n_cols;
   double worst = 0;
   bool failed = false;
@@ -231,6 +240,7 @@ double ReferenceEngine::sigma_min_upper(const arma::vec& y, double kappa_est) {
   // close it comes, so an iterate that did not reach the target is used as well.
   const double target = std::max(std::min(kSolveTarget, 1e-4 / kappa_est), 1e-30);
   Refiner& ref = refiner(false);
+  ref.set_kappa_hint(kappa_est);
   RefineResult x;
   if (lu_) {
     // z = A^{-T} y to 1e-6 (x = A^{-1} z, so ||A x|| / ||x|| = ||z|| / ||A^{-1} z|| is near
@@ -301,7 +311,7 @@ const KappaResult& ReferenceEngine::kappa() {
   const int f64_products = bottom.steps();
   if (!bottom.certified) {
     const std::string f64_why = bottom.how;
-    bottom = sigma_min_refined(bottom_goal);
+    bottom = sigma_min_refined(bottom_goal, smax_lo * std::sqrt(bottom.theta()));
     bottom.how += fmt::format(" (f64 solves: {})", f64_why);
     solves = "refined solves";
     if (bottom.lz)

@@ -88,9 +88,10 @@ double Lanczos::upper(double delta, double op_error) const {
   };
   // S increases above the largest zero of psi_{k+1}, the largest Ritz value (of the
   // inflated T_k, at most theta + 3 eta): bisect for the root on [lo, hi].
-  double lo = theta_ + 3 * eta, hi = lo + std::max(theta_, 1e-300) * 1e-3;
+  double lo = theta_ + 3 * eta, step = std::max(lo, 1e-300) * 1e-3, hi = lo + step;
   while (!reaches(hi)) {
-    hi = lo + 2 * (hi - lo);
+    step *= 2;
+    hi = lo + step;
     if (!std::isfinite(hi)) return arma::datum::inf;
   }
   for (int it = 0; it < 200 && hi - lo > 1e-12 * hi; ++it) {

@@ -1,5 +1,6 @@
 #include "studies/reference/refine.hpp"
 
+#include "studies/reference/dd_blas.hpp"
 #include "studies/reference/dense128.hpp"
 #include "studies/reference/eft.hpp"
 #include "studies/reference/residual.hpp"
@@ -223,6 +224,31 @@ struct Refiner::Impl {
     return e;
   }
 
+  // w = P^{-1} K v, the product and the preconditioner both in double-double (~u^2, as
+  // GMRES-IR's analysis asks), v scaled by a power of two so that K v is of order one
+  // (matrices near underflow or overflow keep their second words normal).
+  void preconditioned_product(const double* v, double* w) {
+    const double s = std::ldexp(1.0, -std::ilogb(norm_f));
+    std::vector<double> x(v, v + N), hi(N), lo(N);
+    for (double& xi : x) xi *= s;
+    if (shape == Shape::square) {
+      const arma::mat& op = trans ? Mt() : M;
+      gemv_dd(op.memptr(), N, N, x.data(), hi.data(), lo.data());
+    } else {  // K [s; t] = [s + M t; M^T s]
+      gemv_dd(M.memptr(), p, q, x.data() + p, hi.data(), lo.data());
+      for (std::size_t i = 0; i < p; ++i) {
+        double h, l;
+        eft::two_sum(hi[i], x[i], h, l);
+        hi[i] = h;
+        lo[i] += l;
+      }
+      const arma::mat& mt = Mt();
+      gemv_dd(mt.memptr(), q, p, x.data(), hi.data() + p, lo.data() + p);
+    }
+    correct_dd(hi, lo);
+    for (std::size_t i = 0; i < N; ++i) w[i] = (hi[i] + lo[i]) / s;
+  }
+
   // v <- an approximation of K^{-1} v by GMRES on K~ = P^{-1} K with the preconditioner
   // P^{-1} (the float64 factors) applied in double-double and K z extra-precise;
   // returns the number of products.
@@ -238,16 +264,10 @@ struct Refiner::Impl {
     }
     V.col(0) /= beta;
     g[0] = beta;
-    const arma::vec none;
     int j = 0;
     for (; j < m;) {
-      std::vector<double> c[3];
-      c[0].assign(V.colptr(j), V.colptr(j) + N);
-      Residual kv = residual_of(c, 1, none, none);  // -K v_j
-      for (auto& x : kv.v) x = -x;
       arma::vec w(N);
-      const int ew = precondition(kv.v, w.memptr());
-      w *= std::ldexp(1.0, ew);
+      preconditioned_product(V.colptr(j), w.memptr());
       const auto basis = V.cols(0, j);
       arma::vec h = basis.t() * w;
       w -= basis * h;
