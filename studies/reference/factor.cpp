@@ -28,8 +28,43 @@ LuFactors::LuFactors(const arma::mat& A) : lu_(A), piv_(A.n_rows) {
 
 void LuFactors::solve(double* x, int nrhs, bool trans) const {
   const int n = static_cast<int>(lu_.n_rows);
-  int info = 0;
-  dgetrs_(trans ? "T" : "N", &n, &nrhs, lu_.memptr(), &n, piv_.data(), x, &n, &info, 1);
+  if (nrhs != 1) {
+    int info = 0;
+    dgetrs_(trans ? "T" : "N", &n, &nrhs, lu_.memptr(), &n, piv_.data(), x, &n, &info, 1);
+    return;
+  }
+  constexpr int kb = 256;
+  const double* a = lu_.memptr();
+  auto at = [&](int i, int j) { return a + i + static_cast<std::size_t>(j) * n; };
+  const int one = 1;
+  const double minus = -1, plus = 1;
+  auto swap = [&](int i) { std::swap(x[i], x[piv_[i] - 1]); };
+  if (!trans) {  // x <- U^{-1} L^{-1} P x
+    for (int i = 0; i < n; ++i) swap(i);
+    for (int k = 0; k < n; k += kb) {
+      const int b = std::min(kb, n - k), rest = n - k - b;
+      dtrsv_("L", "N", "U", &b, at(k, k), &n, x + k, &one, 1, 1, 1);
+      if (rest > 0) dgemv_("N", &rest, &b, &minus, at(k + b, k), &n, x + k, &one, &plus, x + k + b, &one, 1);
+    }
+    for (int k = ((n - 1) / kb) * kb; k >= 0; k -= kb) {
+      const int b = std::min(kb, n - k);
+      dtrsv_("U", "N", "N", &b, at(k, k), &n, x + k, &one, 1, 1, 1);
+      if (k > 0) dgemv_("N", &k, &b, &minus, at(0, k), &n, x + k, &one, &plus, x, &one, 1);
+    }
+    return;
+  }
+  // x <- P^T L^{-T} U^{-T} x
+  for (int k = 0; k < n; k += kb) {
+    const int b = std::min(kb, n - k);
+    if (k > 0) dgemv_("T", &k, &b, &minus, at(0, k), &n, x, &one, &plus, x + k, &one, 1);
+    dtrsv_("U", "T", "N", &b, at(k, k), &n, x + k, &one, 1, 1, 1);
+  }
+  for (int k = ((n - 1) / kb) * kb; k >= 0; k -= kb) {
+    const int b = std::min(kb, n - k), rest = n - k - b;
+    if (rest > 0) dgemv_("T", &rest, &b, &minus, at(k + b, k), &n, x + k + b, &one, &plus, x + k, &one, 1);
+    dtrsv_("L", "T", "U", &b, at(k, k), &n, x + k, &one, 1, 1, 1);
+  }
+  for (int i = n; i-- > 0;) swap(i);
 }
 
 void LuFactors::solve_dd(double* hi, double* lo, bool trans) const {

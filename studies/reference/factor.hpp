@@ -18,7 +18,10 @@ class LuFactors {
   // factors still give a (perturbed) solve: kappa's lower bound and the float128
   // fallback of the reference both need one.
   bool singular() const { return singular_; }
-  // X <- A^{-1} X (trans: A^{-T} X) for the n x nrhs column-major block X.
+  // X <- A^{-1} X (trans: A^{-T} X) for the n x nrhs column-major block X. One right-hand
+  // side goes through blocked triangular solves whose off-diagonal panels are dgemv calls,
+  // which OpenBLAS runs on every thread (its dtrsv, which dgetrs ends in, runs on one):
+  // kappa's Lanczos solves one vector at a time, twice per step.
   void solve(double* x, int nrhs, bool trans) const;
   // The same solve in double-double arithmetic (hi + lo in, hi + lo out): the
   // preconditioner of GMRES-IR, applied to ~u^2 so that it is one fixed operator.

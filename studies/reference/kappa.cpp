@@ -2,9 +2,11 @@
 // (products with A) for sigma_max^2 and on (B^T B)^{-1} (solves with the engine's float64
 // factors, or refined solves where kappa u makes those inaccurate) for 1/sigma_min^2.
 //
-// What is reported: sigma_max = ||B w|| / ||w|| minus its error bound and sigma_min =
-// ||B y|| / ||y|| plus its error bound, for the two Ritz vectors, with extra-precise products
-// (residual.hpp). So kappa is always a rigorous LOWER bound. Certified: the Lanczos bounds
+// What is reported: sigma_max = ||B w|| / ||w|| minus its error bound for the Ritz vector w,
+// and sigma_min = ||B x|| / ||x|| plus its error bound for x = (B^T B)^{-1} y (refined, held in
+// extended precision) from the Ritz vector y, both products extra-precise (residual.hpp).
+// Any w and x bound sigma_max from below and sigma_min from above, so kappa is always a
+// rigorous LOWER bound. Certified: the Lanczos bounds
 // show the true kappa is at most kappa / 0.99, except on an event of probability <= 1e-9
 // (four events of 2.5e-10: the a posteriori bound and the a priori Kuczynski-Wozniakowski
 // bound, for each of the two processes; a process that exhausts its Krylov space is exact).
@@ -97,8 +99,8 @@ struct ReferenceEngine::Side {
         return;
       }
       op_error = op_error_of(theta);
-      // A few steps even then: theta (and so kappa) is estimated well enough to pick the
-      // refined solves' method.
+      // Too inexact for the bound: stop, but only after a few steps, which estimate theta
+      // (and so kappa) well enough to pick the refined solves' method.
       if (!(op_error <= kOpErrorAbort)) {
         how = fmt::format("operator error {:.2g} too large for the bound", op_error);
         if (lz->steps() >= 5) return;
@@ -237,28 +239,10 @@ ReferenceEngine::Side ReferenceEngine::sigma_min_refined(double goal, double kap
 // held in extended precision; B x extra-precise. Falls back to the double vector y.
 double ReferenceEngine::sigma_min_upper(const arma::vec& y, double kappa_est) {
   // ||B x|| / ||x|| bounds sigma_min for ANY x: the solves' accuracy only decides how
-  // close it comes, so an iterate that did not reach the target is used as well.
-  const double target = std::max(std::min(kSolveTarget, 1e-4 / kappa_est), 1e-30);
-  Refiner& ref = refiner(false);
-  ref.set_kappa_hint(kappa_est);
-  RefineResult x;
-  if (lu_) {
-    // z = A^{-T} y to 1e-6 (x = A^{-1} z, so ||A x|| / ||x|| = ||z|| / ||A^{-1} z|| is near
-    // sigma_min only if z points along u_min): plain f64 solves while kappa u is small.
-    arma::vec z = y;
-    lu_->solve(z.memptr(), 1, true);
-    if (kappa_est * kU > 1e-8) {
-      const RefineResult zr = ref.solve(y, arma::vec(), 1e-6, true);
-      if (zr.converged) z = to_vec(zr.x);
-    }
-    x = ref.solve(z, arma::vec(), target);
-  } else {
-    x = ref.solve(arma::vec(), -y, target);
-  }
+  // close it comes. First two float64 inverse-iteration steps from y (they also find the
+  // near-null direction of an exactly singular matrix); their rounding moves ||B x|| by
+  // ~u sigma_max ||x||, i.e. sigma_min by ~kappa u relative.
   double err = 0, xnorm = 0;
-  double bound = (exact_norm(B(), y, err) + err) / (1 - 4 * kU);
-  // Two float64 inverse-iteration steps from y: where the refined solves fail (an exactly
-  // singular matrix) they still find the near-null direction.
   arma::vec w = y;
   for (int step = 0; step < 2 && w.is_finite(); ++step) {
     if (lu_) {
@@ -270,7 +254,25 @@ double ReferenceEngine::sigma_min_upper(const arma::vec& y, double kappa_est) {
     }
     w /= arma::norm(w);
   }
-  if (w.is_finite()) bound = std::min(bound, (exact_norm(B(), w, err) + err) / (1 - 4 * kU));
+  if (!w.is_finite()) w = y;
+  double bound = (exact_norm(B(), w, err) + err) / (1 - 4 * kU);
+  if (kappa_est * kU <= 1e-6) return bound;  // within 1e-4 relative already
+  // Past that, x = (B^T B)^{-1} y refined to 1e-4 / kappa and held in extended precision.
+  const double target = std::max(std::min(kSolveTarget, 1e-4 / kappa_est), 1e-30);
+  Refiner& ref = refiner(false);
+  ref.set_kappa_hint(kappa_est);
+  RefineResult x;
+  if (lu_) {
+    // z = A^{-T} y to 1e-6 (x = A^{-1} z, so ||A x|| / ||x|| = ||z|| / ||A^{-1} z|| is near
+    // sigma_min only if z points along u_min).
+    arma::vec z = y;
+    lu_->solve(z.memptr(), 1, true);
+    const RefineResult zr = ref.solve(y, arma::vec(), 1e-6, true);
+    if (zr.converged) z = to_vec(zr.x);
+    x = ref.solve(z, arma::vec(), target);
+  } else {
+    x = ref.solve(arma::vec(), -y, target);
+  }
   const double bx = exact_norm(B(), x.x, xnorm, err);
   if (xnorm > 0 && std::isfinite(bx)) bound = std::min(bound, (bx + err) / (xnorm * (1 - 4 * kU)));
   return bound;
