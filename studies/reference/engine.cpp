@@ -15,6 +15,11 @@ const arma::mat& ReferenceEngine::B() {
   return At_;
 }
 
+double ReferenceEngine::norm_f_of_A() {
+  if (norm_f_ < 0) norm_f_ = arma::norm(A_, "fro");
+  return norm_f_;
+}
+
 void ReferenceEngine::factorize() {
   if (lu_ || qr_) return;
   const auto t0 = std::chrono::steady_clock::now();
@@ -33,8 +38,10 @@ Refiner& ReferenceEngine::refiner(bool want_s) {
   std::unique_ptr<Refiner>& r = want_s ? refiner_s_ : refiner_t_;
   if (!r) {
     const bool square = A_.n_rows == A_.n_cols;
-    r = std::make_unique<Refiner>(B(), square ? Refiner::Shape::square : Refiner::Shape::augmented, want_s,
-                                  RefineOptions{}, lu_.get(), qr_.get(), A_.n_rows < A_.n_cols ? &A_ : nullptr);
+    RefineOptions opt;
+    opt.norm_f = norm_f_of_A();
+    r = std::make_unique<Refiner>(B(), square ? Refiner::Shape::square : Refiner::Shape::augmented, want_s, opt,
+                                  lu_.get(), qr_.get(), A_.n_rows < A_.n_cols ? &A_ : nullptr);
   }
   return *r;
 }

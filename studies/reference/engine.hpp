@@ -51,6 +51,7 @@ class ReferenceEngine {
   void factorize();
   const arma::mat& B();  // A (m >= n) or A^T (m < n, made on first need): p x q, p >= q, sigma(B) = sigma(A)
   Refiner& refiner(bool want_s);
+  double norm_f_of_A();  // ||A||_F = ||B||_F, computed once (dnrm2 over n^2 entries is not free)
 
   const arma::mat& A_;
   ProblemKind kind_;
@@ -60,6 +61,7 @@ class ReferenceEngine {
   std::unique_ptr<Refiner> refiner_t_, refiner_s_;  // want the t block / the s block (augmented)
   std::unique_ptr<KappaResult> kappa_;
   double factor_s_ = 0;
+  double norm_f_ = -1;
 };
 
 }  // namespace condbench::ref

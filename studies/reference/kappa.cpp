@@ -35,9 +35,9 @@ constexpr double kKwExact = 1e-6;        // the a priori bound is used only with
 constexpr double kSolveTarget = 1e-8;    // refined solves inside the Lanczos process (op_error ~4e-8)
 constexpr std::uint64_t kSeedTop = 0x6b617070612d31, kSeedBottom = 0x6b617070612d32, kSeedProbe = 0x6b617070612d33;
 
-// ||M x||_2 with an extra-precise product, and a bound on its error.
-double exact_norm(const arma::mat& M, const arma::vec& x, double& err) {
-  const ResidualResult rr = residual(M, arma::norm(M, "fro"), MultiVec{{x.memptr(), nullptr, nullptr}, 1}, {});
+// ||M x||_2 with an extra-precise product, and a bound on its error; norm_f = ||M||_F.
+double exact_norm(const arma::mat& M, double norm_f, const arma::vec& x, double& err) {
+  const ResidualResult rr = residual(M, norm_f, MultiVec{{x.memptr(), nullptr, nullptr}, 1}, {});
   double s = 0;
   for (const auto& v : rr.r) s += static_cast<double>(v) * static_cast<double>(v);
   err = rr.err_bound + 4 * kU * std::sqrt(s);  // plus the double rounding of the norm itself
@@ -47,7 +47,7 @@ double exact_norm(const arma::mat& M, const arma::vec& x, double& err) {
 // The same for a vector held as Real (the refined solves' result), split into a triple-double:
 // past kappa ~ 1/u a double vector cannot show sigma_min (its rounding alone moves ||M x||
 // by ~u sigma_max ||x||).
-double exact_norm(const arma::mat& M, const std::vector<Real>& x, double& xnorm, double& err) {
+double exact_norm(const arma::mat& M, double norm_f, const std::vector<Real>& x, double& xnorm, double& err) {
   arma::vec c[3];
   for (auto& v : c) v.set_size(x.size());
   for (std::size_t i = 0; i < x.size(); ++i) {
@@ -58,7 +58,7 @@ double exact_norm(const arma::mat& M, const std::vector<Real>& x, double& xnorm,
     }
   }
   const ResidualResult rr =
-      residual(M, arma::norm(M, "fro"), MultiVec{{c[0].memptr(), c[1].memptr(), c[2].memptr()}, 3}, {});
+      residual(M, norm_f, MultiVec{{c[0].memptr(), c[1].memptr(), c[2].memptr()}, 3}, {});
   double s = 0;
   for (const auto& v : rr.r) s += static_cast<double>(v) * static_cast<double>(v);
   xnorm = arma::norm(c[0]);
@@ -140,7 +140,7 @@ ReferenceEngine::Side ReferenceEngine::sigma_max_side(double goal) {
   // Each product is exact for A + E with |E| <= gamma_p |A| (p = the inner dimension), so
   // ||E|| <= gamma_p ||A||_F: relative to ||B^T B|| = theta, about 2 gamma_p ||A||_F / sqrt(theta).
   const double p = static_cast<double>(std::max(A_.n_rows, A_.n_cols));
-  const double gamma = p * kU / (1 - p * kU), norm_f = arma::norm(A_, "fro");
+  const double gamma = p * kU / (1 - p * kU), norm_f = norm_f_of_A();
   Side s;
   s.run(gram, std::min(A_.n_rows, A_.n_cols), goal, kSeedTop,
         [&](double theta) { return 2.5 * gamma * norm_f / std::sqrt(theta); });
@@ -175,7 +175,7 @@ ReferenceEngine::Side ReferenceEngine::sigma_min_side(double goal, double sigma_
   if (lu_) {
     arma::vec z = v;
     lu_->solve(z.memptr(), 1, true);
-    const ResidualResult rr = residual(A_, arma::norm(A_, "fro"), MultiVec{{w.memptr(), nullptr, nullptr}, 1},
+    const ResidualResult rr = residual(A_, norm_f_of_A(), MultiVec{{w.memptr(), nullptr, nullptr}, 1},
                                        {{z.memptr(), 1.0}});
     double rn = 0;
     for (const auto& x : rr.r) rn += static_cast<double>(x) * static_cast<double>(x);
@@ -183,7 +183,7 @@ ReferenceEngine::Side ReferenceEngine::sigma_min_side(double goal, double sigma_
   } else {
     const arma::vec qrw = qr_->times(w);  // the factors' product, against B w extra-precise
     const ResidualResult rr =
-        residual(Bm, arma::norm(Bm, "fro"), MultiVec{{w.memptr(), nullptr, nullptr}, 1}, {{qrw.memptr(), 1.0}});
+        residual(Bm, norm_f_of_A(), MultiVec{{w.memptr(), nullptr, nullptr}, 1}, {{qrw.memptr(), 1.0}});
     double rn = 0;
     for (const auto& x : rr.r) rn += static_cast<double>(x) * static_cast<double>(x);
     eta = (std::sqrt(rn) + rr.err_bound) / (sigma_max * arma::norm(w));
@@ -255,8 +255,8 @@ double ReferenceEngine::sigma_min_upper(const arma::vec& y, double kappa_est) {
     w /= arma::norm(w);
   }
   if (!w.is_finite()) w = y;
-  double bound = (exact_norm(B(), w, err) + err) / (1 - 4 * kU);
-  if (kappa_est * kU <= 1e-6) return bound;  // within 1e-4 relative already
+  double bound = (exact_norm(B(), norm_f_of_A(), w, err) + err) / (1 - 4 * kU);
+  if (kappa_est * kU <= 1e-4) return bound;  // within ~1e-4 relative already
   // Past that, x = (B^T B)^{-1} y refined to 1e-4 / kappa and held in extended precision.
   const double target = std::max(std::min(kSolveTarget, 1e-4 / kappa_est), 1e-30);
   Refiner& ref = refiner(false);
@@ -273,7 +273,7 @@ double ReferenceEngine::sigma_min_upper(const arma::vec& y, double kappa_est) {
   } else {
     x = ref.solve(arma::vec(), -y, target);
   }
-  const double bx = exact_norm(B(), x.x, xnorm, err);
+  const double bx = exact_norm(B(), norm_f_of_A(), x.x, xnorm, err);
   if (xnorm > 0 && std::isfinite(bx)) bound = std::min(bound, (bx + err) / (xnorm * (1 - 4 * kU)));
   return bound;
 }
@@ -295,7 +295,7 @@ const KappaResult& ReferenceEngine::kappa() {
   Side top = sigma_max_side(kTopGoal);
   double err = 0;
   const arma::vec wt = top.lz ? top.lz->ritz_vector() : arma::vec();
-  const double smax_lo = top.lz ? std::max(exact_norm(B(), wt, err) - err, 0.0) : 0.0;
+  const double smax_lo = top.lz ? std::max(exact_norm(B(), norm_f_of_A(), wt, err) - err, 0.0) : 0.0;
   if (!(smax_lo > 0)) {
     out.sigma_max = 0;
     out.method = "not measured: A is zero";
@@ -346,7 +346,7 @@ KappaResult ReferenceEngine::sigma_max_only() {
   if (!A_.is_empty() && A_.is_finite()) {
     Side top = sigma_max_side(kNormGoal);
     double err = 0;
-    out.sigma_max = std::max(exact_norm(B(), top.lz->ritz_vector(), err) - err, 0.0);
+    out.sigma_max = std::max(exact_norm(B(), norm_f_of_A(), top.lz->ritz_vector(), err) - err, 0.0);
     out.method += fmt::format(" (sigma_max, a lower bound within 5%{}, by Lanczos on B^T B: {} products, {})",
                               top.certified ? "" : " not certified", top.steps(), top.how);
   }

@@ -93,7 +93,7 @@ struct Refiner::Impl {
     p = M.n_rows;
     q = M.n_cols;
     N = shape == Shape::square ? q : p + q;
-    norm_f = arma::norm(M, "fro");
+    norm_f = std::isnan(opt.norm_f) ? arma::norm(M, "fro") : opt.norm_f;
     set_hint(opt.kappa_hint);
   }
 

@@ -35,6 +35,7 @@ struct RefineOptions {
   double target = 1e-22;  // wanted relative 2-norm error of the wanted block
   int max_iter = 60;
   double kappa_hint = std::numeric_limits<double>::quiet_NaN();  // 2-norm kappa of the matrix, when known
+  double norm_f = std::numeric_limits<double>::quiet_NaN();      // ||M||_F, when the caller has it
 };
 
 struct RefineResult {
