@@ -12,8 +12,8 @@
 // The correction solver, cheapest first (the method says which one finished):
 // 1. the float64 factorization (LU-IR: contracts by ~kappa u per step);
 // 2. GMRES-IR (Carson & Higham 2017/2018): GMRES in float64 on the system preconditioned
-//    by the same float64 factors applied in double-double, the products with the matrix
-//    extra-precise; it converges while kappa is well below u^{-1/2} u^{-1};
+//    by the same float64 factors, the products with the matrix and the preconditioner both
+//    in double-double (dd_blas.hpp); it converges while kappa is well below u^{-1/2} u^{-1};
 // 3. a float128 factorization (O(n^3) at ~20 MFLOP/s), the last resort, only while
 //    p q^2 <= 3e8.
 // Every residual is extra-precise (residual.hpp) and the iterate is a triple-double, so
