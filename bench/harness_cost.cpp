@@ -148,7 +148,8 @@ void print_table(const json& cases) {
                c["kappa_s"].get<double>(), c["reference_over_lu"].get<double>(), c["kappa_over_lu"].get<double>(),
                c["both_over_lu"].get<double>(), c["ref_method"].get<std::string>(),
                fmt::format("{}+{}", c["ref_steps"].get<int>(), c["ref_gmres_products"].get<int>()),
-               c["kappa_products"].get<int>(), c["kappa_solves"].get<std::string>(), c["peak_over_matrix"].get<double>());
+               c["kappa_products"].get<int>(), c["kappa_solves"].get<std::string>(),
+               c["peak_over_matrix"].get<double>());
   }
   fmt::print("ref steps: refinement steps + GMRES products; kap.prd: Lanczos products; mem/A: peak resident memory of "
              "reference + kappa over the matrix's 8 n^2 bytes\n");
