@@ -53,7 +53,9 @@ ReferenceSolution ReferenceEngine::reference(const arma::vec& b, double target, 
     out.note = "non-finite data in A or b";
     return out;
   }
-  if (kappa_ && std::isfinite(kappa_->kappa)) kappa_hint = kappa_->kappa;
+  // Only a certified kappa bounds ||A^{-1}|| for the error floor: an uncertified one is a
+  // lower bound, possibly far too small; then LAPACK's estimate (with its safety factor).
+  if (kappa_ && kappa_->certified) kappa_hint = kappa_->kappa;
   const bool factored_before = lu_ || qr_;
   const bool min_norm = A_.n_rows < A_.n_cols;
   Refiner& ref = refiner(min_norm);

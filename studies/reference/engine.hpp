@@ -35,8 +35,8 @@ class ReferenceEngine {
   KappaResult sigma_max_only();
 
   // The reference solution of A x = b to relative error `target`, using kappa() as its
-  // hint when kappa was measured (else kappa_hint, else a LAPACK 1-norm estimate). Its
-  // seconds include the factorization.
+  // hint when kappa was measured and certified (else kappa_hint, else a LAPACK 1-norm
+  // estimate). Its seconds include the factorization.
   ReferenceSolution reference(const arma::vec& b, double target,
                               double kappa_hint = std::numeric_limits<double>::quiet_NaN());
 
