@@ -1,6 +1,7 @@
 // condbench baseline RUN_DIR... --out FILE.json
 #include "reports/cli/command.hpp"
 #include "reports/common/run_data.hpp"
+#include "reports/common/timing_only.hpp"
 #include "reports/regress/baseline.hpp"
 #include "studies/runner/input_error.hpp"
 
@@ -24,7 +25,10 @@ int run(const BaselineArgs& a) {
   if (fs::exists(a.out) && !a.force)
     throw InputError(a.out, "exists; pass --force to replace the baseline (review the diff before committing it)");
   std::vector<RunData> runs;
-  for (const auto& dir : a.runs) runs.push_back(load_run(dir));
+  for (const auto& dir : a.runs) {
+    runs.push_back(load_run(dir));
+    require_errors(runs.back(), "baseline summarizes forward errors");
+  }
   regress::Baseline b = regress::make_baseline(runs, command_line());
   std::string text = regress::baseline_to_text(b);
   fs::path tmp = fs::path(a.out).concat(".tmp");

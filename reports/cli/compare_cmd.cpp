@@ -1,5 +1,6 @@
 // condbench compare RUN_A RUN_B: verdict table (Markdown, stdout) and an HTML report.
 #include "reports/cli/command.hpp"
+#include "reports/common/timing_only.hpp"
 #include "reports/compare/compare.hpp"
 #include "reports/compare/stacks.hpp"
 #include "studies/runner/input_error.hpp"
@@ -32,6 +33,8 @@ int do_compare(CompareArgs& a) {
     throw InputError("compare", "give two runs, or one run and --stacks A,B to compare two of its stacks");
   RunData ra = load_run(a.run_a);
   RunData rb = a.run_b.empty() ? ra : load_run(a.run_b);
+  require_errors(ra, "compare compares forward errors");
+  if (!a.run_b.empty()) require_errors(rb, "compare compares forward errors");
   const std::string paired = compare::pair_stacks(ra, rb, a.stacks, a.opt);
   compare::Comparison c = compare::compare_runs(ra, rb, a.opt);
   if (!paired.empty()) fmt::print("({})\n\n", paired);

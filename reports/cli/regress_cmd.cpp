@@ -4,6 +4,7 @@
 #include "reports/cli/command.hpp"
 #include "reports/cli/plugin_options.hpp"
 #include "reports/common/run_data.hpp"
+#include "reports/common/timing_only.hpp"
 #include "reports/regress/baseline.hpp"
 #include "reports/regress/regress.hpp"
 #include "studies/runner/input_error.hpp"
@@ -62,6 +63,7 @@ int run(const RegressArgs& a) {
     dir = a.run_out;
   }
   RunData run = load_run(dir);
+  require_errors(run, "regress checks forward errors");
   std::string status = run.meta.value("status", std::string("unknown"));
   if (status != "complete")
     throw InputError(dir, fmt::format("run is '{}', not complete: regress needs every row", status));

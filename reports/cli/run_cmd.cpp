@@ -13,6 +13,7 @@
 #include "studies/runner/skips.hpp"
 #include "studies/runner/study.hpp"
 #include "studies/runner/worker_table.hpp"
+#include "studies/runner/timing_only.hpp"
 
 #include <fmt/format.h>
 
@@ -56,7 +57,9 @@ int run(RunArgs& a) {
     fmt::print("not run ({} solver x case x precision combinations; run.json \"skipped\", --keep-skipped for rows):\n{}",
                r.skipped_rows, format_skip_lines(skip_lines(meta["skipped"])));
   }
-  if (!a.no_report) {
+  if (!a.no_report && all_timing_only(r.rows)) {
+    fmt::print("report: none, the study is timing-only (reference = false); see results.csv\n");
+  } else if (!a.no_report) {
     // An interrupted run gets its report too: the rows so far are worth a look.
     try {
       auto files = report::write_report(a.opt.out_dir, report::find_web_assets(CONDBENCH_SOURCE_DIR));

@@ -1,6 +1,7 @@
 #include "reports/report/report.hpp"
 
 #include "reports/common/escape.hpp"
+#include "reports/common/timing_only.hpp"
 #include "reports/report/analysis.hpp"
 #include "reports/report/figures.hpp"
 #include "reports/report/guide.hpp"
@@ -364,6 +365,7 @@ std::string report_html(const RunData& run, const WebAssets& assets) {
 
 ReportFiles write_report(const std::string& run_dir, const WebAssets& assets) {
   RunData run = load_run(run_dir);
+  require_errors(run, "report: its accuracy figures need forward errors");
   if (run.rows.empty()) throw InputError(run_dir + "/results.csv", "no rows: nothing to report");
   ReportFiles out;
   fs::path dir(run_dir);

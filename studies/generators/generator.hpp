@@ -32,6 +32,8 @@ struct GeneratorInfo {
   std::string description;
   std::vector<ParamDoc> params;
   std::vector<ProblemKind> kinds;  // kinds it can produce
+  // Peak m x n double matrices generate() holds (for the study's memory check before a run).
+  double peak_matrices = 5;
 };
 
 // A generator failure caused by the user's parameters: the runner turns it into

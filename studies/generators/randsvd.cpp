@@ -10,24 +10,10 @@
 #include "studies/generators/modifiers.hpp"
 #include "studies/generators/params.hpp"
 #include "studies/generators/rng.hpp"
+#include "studies/generators/spectrum.hpp"
 
 namespace condbench {
 namespace {
-
-enum class Mode { one_large = 1, one_small, geometric, arithmetic, log_uniform };  // dlatms MODE 1..5
-
-struct ModeName {
-  Mode mode;
-  const char* name;        // parameter value
-  const char* short_name;  // in the problem name
-};
-constexpr std::array<ModeName, 5> kModes{{{Mode::one_large, "one_large", "onelarge"},
-                                          {Mode::one_small, "one_small", "onesmall"},
-                                          {Mode::geometric, "geometric", "geo"},
-                                          {Mode::arithmetic, "arithmetic", "arith"},
-                                          {Mode::log_uniform, "log_uniform", "logrand"}}};
-
-const ModeName& mode_name(Mode m) { return kModes[static_cast<int>(m) - 1]; }
 
 // Independent random streams of one seed: changing the spectrum (kappa, mode) or the
 // residual never changes U, V or x_true.
@@ -41,28 +27,6 @@ struct Settings {
   double scale = 1;
   Modifiers mods;  // scale (a number, or ufl / ofl / ufl32 / ofl32), zero_columns, perturb
 };
-
-Mode read_mode(const ParamReader& p) {
-  const ParamValue* v = p.find("mode");
-  if (!v) return Mode::geometric;
-  if (const auto* d = std::get_if<double>(v)) {
-    if (*d >= 1 && *d <= 5 && *d == std::floor(*d)) return static_cast<Mode>(static_cast<int>(*d));
-    throw ParamError{"mode", "mode number must be 1..5 (dlatms MODE), got " + format_param(*v)};
-  }
-  std::vector<std::string> names;
-  for (const auto& m : kModes) names.push_back(m.name);
-  const std::string s = p.choice("mode", names, "geometric");
-  for (const auto& m : kModes)
-    if (s == m.name) return m.mode;
-  return Mode::geometric;  // unreachable: choice() threw
-}
-
-double read_kappa(const ParamReader& p) {
-  const double k = p.number("kappa");
-  if (!(k >= 1) || !std::isfinite(k))
-    throw ParamError{"kappa", "kappa must be a finite number >= 1, got " + format_param(k)};
-  return k;
-}
 
 ProblemKind read_kind(const ParamReader& p) {
   const std::string s = p.choice("kind", {"general", "spd", "least_squares", "underdetermined"}, "general");
@@ -127,35 +91,6 @@ void check_shape(ProblemKind kind, int m, int n, int zero_columns = 0) {
                      : kind == ProblemKind::underdetermined ? "m < n"
                                                             : "m == n";
   throw ParamError{"m", std::string("kind = ") + to_string(kind) + " needs " + need + ", got " + shape};
-}
-
-// The spectrum before scaling, largest first; p = min(m, n) values.
-arma::vec singular_values(Mode mode, double kappa, arma::uword p, Rng& rng) {
-  arma::vec s(p);
-  if (p == 1) return s.fill(1.0);  // a 1x1 (or 1-column) matrix has kappa 1 whatever the mode
-  const double denom = static_cast<double>(p - 1);
-  for (arma::uword i = 0; i < p; ++i) {
-    const double t = static_cast<double>(i) / denom;
-    switch (mode) {
-      case Mode::one_large:
-        s[i] = i == 0 ? 1.0 : 1.0 / kappa;
-        break;
-      case Mode::one_small:
-        s[i] = i + 1 == p ? 1.0 / kappa : 1.0;
-        break;
-      case Mode::geometric:
-        s[i] = i + 1 == p ? 1.0 / kappa : std::pow(kappa, -t);
-        break;
-      case Mode::arithmetic:
-        s[i] = 1.0 - t * (1.0 - 1.0 / kappa);
-        break;
-      case Mode::log_uniform:
-        s[i] = std::exp(-rng.uniform_open() * std::log(kappa));
-        break;
-    }
-  }
-  if (mode == Mode::log_uniform) s = arma::sort(s, "descend");
-  return s;
 }
 
 // A = U diag(sigma) V^T with one gemm; for spd, U = V and the result is symmetrized so
@@ -293,9 +228,7 @@ class RandSvd final : public Generator {
       "experiments",
       {
           {"kappa", "number", "", "nominal 2-norm condition number sigma_max/sigma_min, >= 1 (required)"},
-          {"mode", "string", "geometric",
-           "spectrum: one_large (1, 1/k, ..., 1/k), one_small (1, ..., 1, 1/k), geometric (k^(-(i-1)/(p-1))), "
-           "arithmetic (1 - (i-1)/(p-1) (1 - 1/k)), log_uniform (random in (1/k, 1)); or dlatms MODE 1..5"},
+          {"mode", "string", "geometric", kModeHelp},
           {"kind", "string", "general",
            "general (m == n), spd (A = V S V^T, m == n), least_squares (m > n), underdetermined (m < n, "
            "x_true is the min-norm solution)"},

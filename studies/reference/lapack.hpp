@@ -19,6 +19,14 @@ void dtrtrs_(const char* uplo, const char* trans, const char* diag, const int* n
              const int* lda, double* b, const int* ldb, int* info, std::size_t, std::size_t, std::size_t);
 void dtrcon_(const char* norm, const char* uplo, const char* diag, const int* n, const double* a, const int* lda,
              double* rcond, double* work, int* iwork, int* info, std::size_t, std::size_t, std::size_t);
+void dstev_(const char* jobz, const int* n, double* d, double* e, double* z, const int* ldz, double* work, int* info,
+            std::size_t);
+void dtrmv_(const char* uplo, const char* trans, const char* diag, const int* n, const double* a, const int* lda,
+            double* x, const int* incx, std::size_t, std::size_t, std::size_t);
+void dgemv_(const char* trans, const int* m, const int* n, const double* alpha, const double* a, const int* lda,
+            const double* x, const int* incx, const double* beta, double* y, const int* incy, std::size_t);
+void dtrsv_(const char* uplo, const char* trans, const char* diag, const int* n, const double* a, const int* lda,
+            double* x, const int* incx, std::size_t, std::size_t, std::size_t);
 void dgesvd_(const char* jobu, const char* jobvt, const int* m, const int* n, double* a, const int* lda, double* s,
              double* u, const int* ldu, double* vt, const int* ldvt, double* work, const int* lwork, int* info,
              std::size_t, std::size_t);

@@ -190,7 +190,8 @@ std::vector<SummaryLine> summarize(const std::vector<ResultRow>& rows) {
       if (r->status == "failed") { ++s.failed; continue; }
       ++s.ok;
       double fe = r->forward_error;
-      digits.push_back(std::isfinite(fe) ? std::max(0.0, -std::log10(std::max(fe, 1e-300))) : 0.0);
+      // No forward error (timing-only rows, no reference): no digits to count, not zero digits.
+      if (std::isfinite(fe)) digits.push_back(std::max(0.0, -std::log10(std::max(fe, 1e-300))));
       double u = r->precision == "f32" ? 0x1p-24 : 0x1p-53;
       double ratio = fe / (u * std::max(1.0, r->kappa));
       if (std::isfinite(ratio) && ratio > s.worst_fe_over_ukappa) {

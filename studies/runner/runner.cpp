@@ -1,6 +1,7 @@
 #include "studies/runner/runner.hpp"
 
 #include "studies/execution/results_file.hpp"
+#include "studies/runner/case_memory.hpp"
 #include "studies/runner/context.hpp"
 #include "studies/runner/drive.hpp"
 #include "studies/runner/input_error.hpp"
@@ -126,6 +127,8 @@ RunResult run_study(const Study& study, const RunOptions& opt) {
     if (s->info().isolate_by_default) isolated_by.push_back(s->info().name);
   const Execution ex =
       decide_execution(opt, study.jobs, study.isolate, study.time_limit_s, study.threads, std::move(isolated_by));
+  // A size too large fails here, not in the OOM killer hours later; cases side by side share the memory.
+  check_case_memory(study, available_memory_bytes() / ex.jobs);
 
   // The whole study's cases (their indices are what shards, the journal and merge
   // count), then the --case filter.

@@ -2,7 +2,9 @@
 
 #include "solvers/flops.hpp"
 #include "studies/metrics/metrics.hpp"
+#include "studies/reference/engine.hpp"
 #include "studies/reference/reference.hpp"
+#include "studies/runner/timing_only.hpp"
 #include "studies/runner/csv.hpp"
 
 #include <fmt/format.h>
@@ -189,15 +191,23 @@ void SolveTask::run_case(std::size_t c, int first_unit, exec::Emitter& emit) con
                                 to_string(prec));
         } else {
           try {
-            kappa = ref::measure_kappa(stored.A, p.kind);
-            reference = ref::reference_solution(stored.A, stored.b, p.kind, 1e-6 * unit_roundoff(prec), kappa.kappa);
-            if (!reference.converged)
-              failure = fmt::format("reference not converged (ref_error {:.2g}){}", reference.ref_error,
-                                    reference.note.empty() ? "" : ": " + reference.note);
+            // One float64 factorization serves kappa and the reference (studies/reference/engine.hpp).
+            ref::ReferenceEngine engine(stored.A, p.kind);
+            if (spec->reference) {
+              kappa = engine.kappa();
+              reference = engine.reference(stored.b, 1e-6 * unit_roundoff(prec));
+              if (!reference.converged)
+                failure = fmt::format("reference not converged (ref_error {:.2g}){}", reference.ref_error,
+                                      reference.note.empty() ? "" : ": " + reference.note);
+            } else {
+              kappa = engine.sigma_max_only();  // kappa NaN; sigma_max for the backward errors
+              reference.method = kTimingOnlyRefMethod;
+              failure = "no forward errors: reference = false (timing-only)";
+            }
             facts = stored.A.n_rows > stored.A.n_cols ? matrix_facts(stored.A) : MatrixFacts{};
             facts.norm1 = arma::norm(stored.A, 1);
             facts.norm_f = arma::norm(stored.A, "fro");
-            if (stored.A.n_rows <= stored.A.n_cols) facts.norm2 = kappa.sigma_max;  // dgesvd's, already computed
+            if (stored.A.n_rows <= stored.A.n_cols) facts.norm2 = kappa.sigma_max;  // Lanczos's, a lower bound
           } catch (const std::exception& e) {
             failure = std::string("no reference: ") + e.what();
             reference = ref::ReferenceSolution{};

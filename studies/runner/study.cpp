@@ -97,13 +97,19 @@ std::vector<std::string> strings_of(const toml::node& node, const std::string& w
   return out;
 }
 
+// reference = true / false (false: timing-only rows, docs/reference-and-kappa.md).
+bool reference_flag(const toml::node& node, const std::string& where) {
+  if (auto b = node.as_boolean()) return b->get();
+  throw InputError(where, "'reference' must be true or false (false: timing-only, no reference and no kappa)");
+}
+
 void parse_header(const toml::table& doc, const std::string& path, Study& s) {
   const toml::table* st = doc["study"].as_table();
   if (!st) throw InputError(path, "missing [study] table (with name, seeds, precisions, solvers)");
   std::string where = at(path, st->source());
   static const std::set<std::string> known{"name",   "description", "seeds",      "precisions",   "solvers",
                                            "repetitions", "warmup", "threads", "jobs",  "isolate",
-                                           "time_limit",  "skipped_rows", "plugins"};
+                                           "time_limit",  "skipped_rows", "plugins", "reference"};
   for (const auto& [k, v] : *st) {
     if (!known.count(std::string(k.str())))
       throw InputError(at(path, v.source()), fmt::format("[study]: unknown key '{}' (known: {})", k.str(),
@@ -182,10 +188,13 @@ void parse_header(const toml::table& doc, const std::string& path, Study& s) {
       throw InputError(at(path, n->source()), "'time_limit' must be a number of seconds >= 0 (0: no limit)");
     s.time_limit_s = *v;
   }
+  if (const toml::node* r = st->get("reference")) s.reference = reference_flag(*r, at(path, r->source()));
 }
 
 void expand_problem(const toml::table& t, const std::string& path, int index, Study& s) {
   std::string where = at(path, t.source());
+  bool reference = s.reference;
+  if (const toml::node* r = t.get("reference")) reference = reference_flag(*r, at(path, r->source()));
   std::string label = fmt::format("[[problem]] #{}", index + 1);
   auto gname = t["generator"].value<std::string>();
   ParamMap named;  // name = "svd_geo_ufl": the generator and parameters from the name grammar (grammar.hpp)
@@ -221,7 +230,7 @@ void expand_problem(const toml::table& t, const std::string& path, int index, St
   std::map<std::string, std::string> key_where;
   for (const auto& [k, v] : t) {
     std::string key(k.str());
-    if (key == "generator" || key == "name" || key == "n" || key == "m") continue;
+    if (key == "generator" || key == "name" || key == "n" || key == "m" || key == "reference") continue;
     key_where[key] = at(path, v.source());
     axes.emplace_back(key, values_of(v, key_where[key], key));
   }
@@ -257,7 +266,7 @@ void expand_problem(const toml::table& t, const std::string& path, int index, St
       }
       for (int m : mlist) {
         if (auto err = gen->validate(params, m, n)) throw fail(*err, params, fmt::format(" {}x{}", m, n));
-        s.problems.push_back(ProblemSpec{gen, params, m, n, where});
+        s.problems.push_back(ProblemSpec{gen, params, m, n, where, reference});
       }
     }
 }

@@ -13,6 +13,7 @@
 //   kind = "least_squares"
 //   kappa = { from = 1, to = 1e16, per_decade = 1 }    # or a list, or one value
 //   residual = ["zero", "large"]
+//   reference = false            # timing-only (also in [study]): no reference, no kappa
 //
 // Every list-valued parameter is swept (Cartesian product within its [[problem]]).
 #pragma once
@@ -32,6 +33,7 @@ struct ProblemSpec {
   int m = 0;
   int n = 0;
   std::string where;  // "studies/quick.toml:14" for messages
+  bool reference = true;  // false: timing-only, no reference and no kappa (reference = false)
 };
 
 struct Study {
@@ -53,6 +55,7 @@ struct Study {
   bool isolate = false;               // run cases in forked children: a crash or hang is a failed row
   double time_limit_s = 3600;         // per solver row, enforced in forked children; 0 = none
   bool skipped_rows = false;          // write "skipped" rows instead of counting them in run.json
+  bool reference = true;              // [study] reference = false: every problem timing-only
 
   std::size_t case_count() const { return problems.size() * seeds.size(); }
 };

@@ -89,3 +89,37 @@ TEST(Cli, HelpExitsZero) {
   EXPECT_NE(r.out.find("run"), std::string::npos);
   EXPECT_EQ(run("run --help").code, 0);
 }
+
+// A timing-only run (reference = false) has no errors: run writes no report, and report,
+// regress, compare and baseline each refuse it with one message (exit 2).
+TEST(Cli, TimingOnlyRunIsRefusedWhereErrorsAreNeeded) {
+  fs::path study = temp("timing_only") += ".toml";
+  std::ofstream(study) << "[study]\nname = \"t\"\nseeds = [1]\nprecisions = [\"f64\"]\nsolvers = [\"lapack.lu\"]\n"
+                          "reference = false\n[[problem]]\ngenerator = \"randsvd_fast\"\nn = 20\nkappa = 10\n";
+  fs::path out = temp("timing_only_out");
+  Result r = run("run " + study.string() + " --out " + out.string() + " --force");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("report: none, the study is timing-only"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(out / "report.html"));
+  for (const std::string& cmd : {"report " + out.string(), "compare " + out.string() + " " + out.string(),
+                                 "baseline " + out.string() + " -o " + (out / "b.json").string()}) {
+    r = run(cmd);
+    EXPECT_EQ(r.code, 2) << cmd << "\n" << r.out;
+    EXPECT_NE(r.out.find("this run is timing-only (reference = false"), std::string::npos) << cmd << "\n" << r.out;
+    EXPECT_FALSE(fs::exists(out / "figures")) << cmd;
+  }
+  // regress against a baseline of the same problem with its reference.
+  fs::path with_ref = temp("with_reference") += ".toml";
+  std::ofstream(with_ref) << "[study]\nname = \"t\"\nseeds = [1]\nprecisions = [\"f64\"]\nsolvers = [\"lapack.lu\"]\n"
+                             "[[problem]]\ngenerator = \"randsvd_fast\"\nn = 20\nkappa = 10\n";
+  fs::path ref_out = temp("with_reference_out");
+  ASSERT_EQ(run("run " + with_ref.string() + " --out " + ref_out.string() + " --force --no-report").code, 0);
+  ASSERT_EQ(run("baseline " + ref_out.string() + " -o " + (ref_out / "b.json").string()).code, 0);
+  r = run("regress -b " + (ref_out / "b.json").string() + " " + out.string());
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("regress checks forward errors: this run is timing-only"), std::string::npos) << r.out;
+  fs::remove_all(ref_out);
+  fs::remove(with_ref);
+  fs::remove_all(out);
+  fs::remove(study);
+}

@@ -113,14 +113,34 @@ INSTANTIATE_TEST_SUITE_P(Underdetermined, ReferenceVsMultiprecision,
                          ::testing::Values(Case{10, 25, 1e3, false}, Case{10, 25, 1e12, false},
                                            Case{10, 25, 1e17, false}));
 
-TEST(ReferenceHint, KappaHintStartsWithFloat128NearOneOverU) {
+// Past 1/u the float64 LU still preconditions GMRES-IR (issue 11): a kappa hint there skips
+// LU-IR, and the answer is as exact as ever.
+TEST(ReferenceHint, KappaHintPastOneOverUStartsWithGmresIr) {
   const arma::mat A = randsvd(20, 20, 1e18, 5);
   arma::arma_rng::set_seed(4);
   const arma::vec b(20, arma::fill::randn);
   const ref::ReferenceSolution r = ref::reference_solution(A, b, ProblemKind::general, kTarget64, 1e17);
   EXPECT_TRUE(r.converged) << r.note;
-  EXPECT_NE(r.method.find("float128"), std::string::npos) << r.method;
+  EXPECT_NE(r.note.find("GMRES-IR from the start"), std::string::npos) << r.note;
+  EXPECT_EQ(r.method.find("LU-IR"), std::string::npos) << r.method;
   EXPECT_LE(rel_error(r.x, mp_reference(A, b)), r.ref_error);
+}
+
+// [3 1; 1 fl(1/3)] is nonsingular (det = 3 fl(1/3) - 1 = -2^-54) but its float64 LU has an
+// exactly zero pivot (fl(1/3) - fl(1/3) 1): no float64 correction or preconditioner exists,
+// so the float128 LU is used, and said. The exact solution of [3 1; 1 t] x = [1; 0] is
+// x = [t, -1] / (3t - 1).
+TEST(ReferenceHint, Float128WhenTheFloat64FactorsAreSingular) {
+  const double t = 1.0 / 3.0;
+  const arma::mat A = {{3, 1}, {1, t}};
+  const arma::vec b = {1, 0};
+  const ref::ReferenceSolution r = ref::reference_solution(A, b, ProblemKind::general, kTarget64);
+  EXPECT_TRUE(r.converged) << r.note;
+  EXPECT_NE(r.method.find("float128"), std::string::npos) << r.method;
+  EXPECT_NE(r.note.find("f64 factors singular"), std::string::npos) << r.note;
+  const ref::Real det = 3 * ref::Real(t) - 1;
+  EXPECT_LE(abs((r.x[0] - ref::Real(t) / det) / (ref::Real(t) / det)).convert_to<double>(), r.ref_error);
+  EXPECT_LE(abs((r.x[1] + 1 / det) * det).convert_to<double>(), r.ref_error);
 }
 
 TEST(ReferenceSingular, ExactlySingularIsNotConverged) {

@@ -1,0 +1,67 @@
+// The reference solution and the condition number of one stored problem from ONE float64
+// factorization (LU for square matrices, Householder QR of A or A^T otherwise), made on
+// first need and shared: the reference refines with it (LU-IR, GMRES-IR), kappa's Lanczos
+// solves with it. See docs/reference-and-kappa.md.
+#pragma once
+
+#include "studies/reference/factor.hpp"
+#include "studies/reference/reference.hpp"
+
+#include <armadillo>
+
+#include <limits>
+#include <memory>
+
+namespace condbench::ref {
+
+class Refiner;
+
+class ReferenceEngine {
+ public:
+  // A: the stored matrix widened to double; it must outlive the engine. Nothing is
+  // computed until asked for.
+  ReferenceEngine(const arma::mat& A, ProblemKind kind);
+  ~ReferenceEngine();
+  ReferenceEngine(const ReferenceEngine&) = delete;
+  ReferenceEngine& operator=(const ReferenceEngine&) = delete;
+
+  // The 2-norm condition number (kappa.cpp), computed once. Its seconds exclude the
+  // factorization (the reference owns that).
+  const KappaResult& kappa();
+
+  // Timing-only rows (reference = false): kappa not measured (NaN, the method says so), but
+  // sigma_max for the backward errors, a lower bound from Lanczos on B^T B without any
+  // factorization (within 5% except with probability <= 5e-10).
+  KappaResult sigma_max_only();
+
+  // The reference solution of A x = b to relative error `target`, using kappa() as its
+  // hint when kappa was measured and certified (else kappa_hint, else a LAPACK 1-norm
+  // estimate). Its seconds include the factorization.
+  ReferenceSolution reference(const arma::vec& b, double target,
+                              double kappa_hint = std::numeric_limits<double>::quiet_NaN());
+
+  double factor_seconds() const { return factor_s_; }
+
+ private:
+  struct Side;
+  Side sigma_max_side(double ratio_goal);
+  Side sigma_min_side(double ratio_goal, double sigma_max);
+  Side sigma_min_refined(double ratio_goal, double kappa_est);
+  double sigma_min_upper(const arma::vec& y, double kappa_est);
+  void factorize();
+  const arma::mat& B();  // A (m >= n) or A^T (m < n, made on first need): p x q, p >= q, sigma(B) = sigma(A)
+  Refiner& refiner(bool want_s);
+  double norm_f_of_A();  // ||A||_F = ||B||_F, computed once (dnrm2 over n^2 entries is not free)
+
+  const arma::mat& A_;
+  ProblemKind kind_;
+  arma::mat At_;  // A^T, only for m < n (B)
+  std::unique_ptr<LuFactors> lu_;
+  std::unique_ptr<QrFactors> qr_;
+  std::unique_ptr<Refiner> refiner_t_, refiner_s_;  // want the t block / the s block (augmented)
+  std::unique_ptr<KappaResult> kappa_;
+  double factor_s_ = 0;
+  double norm_f_ = -1;
+};
+
+}  // namespace condbench::ref
