@@ -1,5 +1,7 @@
 #include "solvers/lapack/stack.hpp"
 
+#include "solvers/shell.hpp"
+
 #include <dlfcn.h>
 #include <fmt/format.h>
 #include <link.h>
@@ -134,17 +136,6 @@ std::string package_hint(const std::string& path) {
   return {};
 }
 
-// Trimmed output of a command; empty when it fails.
-std::string capture(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen((cmd + " 2>/dev/null").c_str(), "r");
-  if (!p) return out;
-  std::array<char, 256> buf;
-  while (fgets(buf.data(), buf.size(), p)) out += buf.data();
-  if (pclose(p) != 0) return {};
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
-}
 
 // "libblis4-pthread 0.9.0-1": the Debian package that owns a file, with its version; empty off Debian. Some
 // libraries say nothing of their version (BLIS's libblas.so.3, ATLAS): the package does.
@@ -155,13 +146,13 @@ std::string package_of(const std::string& path) {
   std::error_code ec;
   for (const std::string& p : {path, std::filesystem::canonical(path, ec).string()}) {
     if (!pkg.empty() || p.empty()) break;
-    std::string owner = capture("dpkg-query -S -- '" + p + "'");  // "libblis4-pthread:amd64: /usr/lib/..."
+    std::string owner = capture_output("dpkg-query -S -- '" + p + "'");  // "libblis4-pthread:amd64: /usr/lib/..."
     std::size_t colon = owner.find(": ");
     if (!owner.empty() && colon != std::string::npos && owner.find('\n') == std::string::npos)
       pkg = owner.substr(0, colon);
   }
   if (pkg.empty()) return {};
-  std::string version = capture("dpkg-query -W -f='${Version}' -- '" + pkg + "'");
+  std::string version = capture_output("dpkg-query -W -f='${Version}' -- '" + pkg + "'");
   std::string bare = pkg.substr(0, pkg.find(':'));
   return version.empty() ? bare : bare + " " + version;
 }

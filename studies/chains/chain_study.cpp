@@ -3,6 +3,7 @@
 #include "studies/chains/methods.hpp"
 #include "studies/generators/params.hpp"
 #include "studies/runner/input_error.hpp"
+#include "studies/runner/run_folder.hpp"
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -304,11 +305,7 @@ ChainStudy parse_chain_study(const std::string& text, const std::string& path) {
 }
 
 ChainStudy load_chain_study(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "cannot open study file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_chain_study(ss.str(), path);
+  return parse_chain_study(read_text_file(path, "cannot open study file"), path);
 }
 
 bool is_chain_study(const std::string& path) {

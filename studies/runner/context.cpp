@@ -4,6 +4,7 @@
 #include "solvers/cusolver/loader.hpp"
 #include "solvers/plugin/loader.hpp"
 #include "solvers/eigen/build_info.hpp"
+#include "solvers/shell.hpp"
 
 #include <armadillo>
 #include <boost/version.hpp>
@@ -23,17 +24,6 @@ extern "C" void ilaver_(int* major, int* minor, int* patch);
 namespace condbench {
 namespace {
 
-// Output of a shell command, trimmed; empty when it fails.
-std::string capture(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen((cmd + " 2>/dev/null").c_str(), "r");
-  if (!p) return out;
-  std::array<char, 256> buf;
-  while (fgets(buf.data(), buf.size(), p)) out += buf.data();
-  if (pclose(p) != 0) return {};
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
-}
 
 std::string cpu_model() {
   std::ifstream in("/proc/cpuinfo");
@@ -44,7 +34,7 @@ std::string cpu_model() {
 }
 
 std::string gpu_model() {
-  std::string s = capture("nvidia-smi --query-gpu=name,driver_version --format=csv,noheader");
+  std::string s = capture_output("nvidia-smi --query-gpu=name,driver_version --format=csv,noheader");
   return s.empty() ? "none detected" : s;
 }
 
@@ -64,13 +54,13 @@ std::string condbench_version() { return CONDBENCH_VERSION; }
 nlohmann::ordered_json run_context() {
   nlohmann::ordered_json c;
   std::string src = CONDBENCH_SOURCE_DIR;
-  std::string commit = capture("git -C '" + src + "' rev-parse HEAD");
+  std::string commit = capture_output("git -C '" + src + "' rev-parse HEAD");
   c["condbench_version"] = CONDBENCH_VERSION;
   c["git_commit"] = commit.empty() ? "unknown (not a git checkout)" : commit;
   if (commit.empty())
     c["git_dirty"] = nullptr;
   else
-    c["git_dirty"] = !capture("git -C '" + src + "' status --porcelain --untracked-files=no").empty();
+    c["git_dirty"] = !capture_output("git -C '" + src + "' status --porcelain --untracked-files=no").empty();
   c["build_type"] = CONDBENCH_BUILD_TYPE;
   c["compiler"] = CONDBENCH_CXX_COMPILER;
   // The library actually loaded, not the header compiled against: users switch

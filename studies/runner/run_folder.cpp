@@ -20,9 +20,9 @@ void write_run_json(const fs::path& dir, const nlohmann::ordered_json& meta) {
   fs::rename(tmp, path);
 }
 
-std::string read_text_file(const fs::path& path) {
+std::string read_text_file(const fs::path& path, const std::string& unreadable) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path.string(), "cannot read");
+  if (!in) throw InputError(path.string(), unreadable);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();

@@ -21,6 +21,7 @@ nlohmann::ordered_json read_run_json(const std::filesystem::path& dir, const std
 // Every row of DIR/results.csv.
 std::vector<ResultRow> read_results(const std::filesystem::path& dir);
 
-std::string read_text_file(const std::filesystem::path& path);
+// The whole file; InputError(path, `unreadable`) when it cannot be opened.
+std::string read_text_file(const std::filesystem::path& path, const std::string& unreadable = "cannot read");
 
 }  // namespace condbench

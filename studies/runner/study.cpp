@@ -2,6 +2,7 @@
 
 #include "studies/generators/grammar.hpp"
 #include "studies/runner/input_error.hpp"
+#include "studies/runner/run_folder.hpp"
 #include "studies/runner/study_plugins.hpp"
 #include "studies/runner/worker_table.hpp"
 #include "studies/runner/stacks.hpp"
@@ -11,9 +12,7 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 namespace condbench {
 namespace {
@@ -309,12 +308,6 @@ Study parse_study(const std::string& text, const std::string& path, const std::s
   return s;
 }
 
-Study load_study(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "cannot open study file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_study(ss.str(), path);
-}
+Study load_study(const std::string& path) { return parse_study(read_text_file(path, "cannot open study file"), path); }
 
 }  // namespace condbench

@@ -83,8 +83,13 @@ struct Exec : ::testing::Test {
 // Solvers that misbehave the way foreign code does, registered for one test.
 template <int What>
 struct Misbehaving : SolverT<Misbehaving<What>> {
-  SolverInfo info_{What == 0 ? "test.segfault" : What == 1 ? "test.abort" : "test.hang", "misbehaves",
-                   KindSet{ProblemKind::general}, true, true};
+  SolverInfo info_ = [] {
+    SolverInfo i;
+    i.name = What == 0 ? "test.segfault" : What == 1 ? "test.abort" : "test.hang";
+    i.description = "misbehaves";
+    i.kinds = KindSet{ProblemKind::general};
+    return i;
+  }();
   const SolverInfo& info() const override { return info_; }
   template <class T>
   SolveOutcome<T> run(const SolveInput<T>&) const {
