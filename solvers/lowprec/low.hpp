@@ -33,6 +33,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <type_traits>
 
 #include "solvers/lowprec/format.hpp"
@@ -195,3 +196,31 @@ using Single = Low<Format::fp32>;
 using Double = Low<Format::fp64>;
 
 }  // namespace condbench::lowprec
+
+// What generic code asks of a floating-point type (epsilon, the smallest normal number, the largest): without
+// it, std::numeric_limits<Low<F>> is the unspecialized template, whose every value is a zero.
+template <condbench::lowprec::Format F, condbench::lowprec::Subnormals S>
+class std::numeric_limits<condbench::lowprec::Low<F, S>> {
+  using L = condbench::lowprec::Low<F, S>;
+
+ public:
+  static constexpr bool is_specialized = true;
+  static constexpr bool is_signed = true;
+  static constexpr bool is_integer = false;
+  static constexpr bool is_exact = false;
+  static constexpr bool has_infinity = true;
+  static constexpr bool has_quiet_NaN = true;
+  static constexpr int radix = 2;
+  static constexpr int digits = L::info.t;
+  static constexpr int min_exponent = L::info.emin() + 1;  // as the standard counts: 2^(min_exponent-1) is normal
+  static constexpr int max_exponent = L::info.emax + 1;
+  static L epsilon() { return L(2 * L::info.u()); }
+  static L min() { return L(L::info.xmin()); }  // the smallest normal number, as for float and double
+  static L max() { return L(L::info.xmax()); }
+  static L lowest() { return -max(); }
+  static L infinity() { return L(std::numeric_limits<double>::infinity()); }
+  static L quiet_NaN() { return L(std::numeric_limits<double>::quiet_NaN()); }
+  static L denorm_min() {
+    return S == condbench::lowprec::Subnormals::keep ? L(L::info.xmin_subnormal()) : min();
+  }
+};

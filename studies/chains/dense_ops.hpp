@@ -6,6 +6,7 @@
 #include "studies/chains/kernels.hpp"
 
 #include <cblas.h>
+#include <fmt/format.h>
 
 #include <cstddef>
 #include <limits>
@@ -132,13 +133,41 @@ struct SingularValues {
   std::string routine;
 };
 
+// A low-precision matrix as float, exactly (every bf16 and fp16 value is a float).
+template <class T>
+Dense<float> widened(const Dense<T>& A) {
+  Dense<float> F(A.rows, A.cols);
+  for (int j = 0; j < A.cols; ++j)
+    for (int i = 0; i < A.rows; ++i) F(i, j) = static_cast<float>(A(i, j));
+  return F;
+}
+
+template <class T>
+SingularValues gesvd_values(Dense<T> A);
+template <class T>
+SingularValues gejsv_values(Dense<T> G);
+
+// bf16 and fp16: the matrix the method computed in its working precision, its SVD in float,
+// as a user must do it (neither LAPACK nor torch.linalg.svd takes half precisions). The
+// routine says so.
+template <class T>
+SingularValues in_float(const Dense<T>& A, bool accurate) {
+  SingularValues out = accurate ? gejsv_values(widened(A)) : gesvd_values(widened(A));
+  out.routine += fmt::format(" (in float, on the {} matrix: no {} SVD exists)", lowprec::to_string(T::format),
+                             lowprec::to_string(T::format));
+  return out;
+}
+
 // Singular values of A the usual way: LAPACK ?gesvd (values only), as numpy's
-// linalg.cond/svd; the generic kernel's one-sided Jacobi for other types.
+// linalg.cond/svd; for bf16 and fp16 sgesvd on the stored values; the generic kernel's
+// one-sided Jacobi for the reference types.
 template <class T>
 SingularValues gesvd_values(Dense<T> A) {
   SingularValues out;
   const int m = A.rows, n = A.cols, one = 1;
-  if constexpr (has_lapack<T>) {
+  if constexpr (is_low<T>) {
+    return in_float(A, false);
+  } else if constexpr (has_lapack<T>) {
     std::vector<T> s(std::min(m, n));
     T dummy = 0, wq = 0;
     int lwork = -1;
@@ -171,7 +200,9 @@ template <class T>
 SingularValues gejsv_values(Dense<T> G) {
   SingularValues out;
   const int m = G.rows, n = G.cols, one = 1;
-  if constexpr (has_lapack<T>) {
+  if constexpr (is_low<T>) {
+    return in_float(G, true);
+  } else if constexpr (has_lapack<T>) {
     std::vector<T> sva(n);
     const int lwork = std::max({2 * m + n, 4 * n + 1, 7});
     std::vector<T> work(lwork);

@@ -300,10 +300,14 @@ std::vector<Measurement> run_method(const std::string& method, const StoredChain
   throw std::invalid_argument("unknown chain method '" + method + "'");
 }
 
-// The working precisions of this build (working_precision.hpp): add Low<Format> here.
+// The working precisions (working_precision.hpp).
 template std::vector<Measurement> run_method<float>(const std::string&, const StoredChain<float>&,
                                                     const std::vector<int>&);
 template std::vector<Measurement> run_method<double>(const std::string&, const StoredChain<double>&,
                                                      const std::vector<int>&);
+template std::vector<Measurement> run_method<Bf16>(const std::string&, const StoredChain<Bf16>&,
+                                                   const std::vector<int>&);
+template std::vector<Measurement> run_method<Fp16>(const std::string&, const StoredChain<Fp16>&,
+                                                   const std::vector<int>&);
 
 }  // namespace condbench::chains

@@ -1,8 +1,8 @@
 // The scalar types the chain kernels are written for, and the few operations the
 // templated kernels (kernels.hpp) need beyond + - * / and comparisons.
 //
-// Working precisions: float and double (LAPACK and BLAS do the matrix work), and later
-// the low-precision types of solvers/lowprec (issue 13). Reference types: QD's dd_real
+// Working precisions: float and double (LAPACK and BLAS do the matrix work), and the
+// low-precision types of solvers/lowprec (bf16, fp16: the generic kernels). Reference types: QD's dd_real
 // (dd.hpp) and Boost.Multiprecision's cpp_bin_float.
 //
 // Hook for a low-precision type Low<Format> (fp16, bf16): it needs construction from
@@ -15,6 +15,8 @@
 
 #include "studies/chains/dd.hpp"
 
+#include "solvers/lowprec/low.hpp"
+
 #include <boost/multiprecision/cpp_bin_float.hpp>
 
 #include <cmath>
@@ -25,6 +27,12 @@ namespace condbench::chains {
 // LAPACK and BLAS have kernels for these; every other type takes the generic kernels.
 template <class T>
 inline constexpr bool has_lapack = std::is_same_v<T, float> || std::is_same_v<T, double>;
+
+// The low-precision formats (solvers/lowprec): no library has an SVD for them.
+template <class T>
+inline constexpr bool is_low = false;
+template <lowprec::Format F, lowprec::Subnormals S>
+inline constexpr bool is_low<lowprec::Low<F, S>> = true;
 
 inline double to_double(float x) { return x; }
 inline double to_double(double x) { return x; }

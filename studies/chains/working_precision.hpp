@@ -1,12 +1,13 @@
 // The working precisions of a chain study: the format the factors are stored in and the
 // methods compute in.
 //
-// fp16 and bf16 are names the study file accepts, but they need the low-precision
-// arithmetic model (solvers/lowprec, issue 13), which is not in this build: a study that
-// asks for them is refused with that reason. When it lands, enabling one is three lines:
-// set `available` below, add its case to with_working_type(), and instantiate the
-// templates of methods.cpp for Low<Format> (scalar.hpp says what the type must provide).
+// fp16 and bf16 are the low-precision arithmetic model's Low<Format> (solvers/lowprec):
+// every operation rounded to the format. Another format is three lines: its entry below,
+// its case in with_working_type(), and the instantiation of run_method in methods.cpp
+// (scalar.hpp says what the type must provide).
 #pragma once
+
+#include "solvers/lowprec/low.hpp"
 
 #include <stdexcept>
 #include <string>
@@ -15,6 +16,10 @@
 namespace condbench::chains {
 
 enum class ChainPrecision { f32, f64, bf16, fp16 };
+
+// The low precisions: every operation rounded to the format (solvers/lowprec/low.hpp).
+using Bf16 = lowprec::Low<lowprec::Format::bf16>;
+using Fp16 = lowprec::Low<lowprec::Format::fp16>;
 
 struct PrecisionInfo {
   ChainPrecision id;
@@ -28,10 +33,8 @@ inline const std::vector<PrecisionInfo>& chain_precisions() {
   static const std::vector<PrecisionInfo> all{
       {ChainPrecision::f32, "f32", 0x1p-24, true, ""},
       {ChainPrecision::f64, "f64", 0x1p-53, true, ""},
-      {ChainPrecision::bf16, "bf16", 0x1p-8, false,
-       "needs the low-precision arithmetic model (solvers/lowprec, issue 13), not in this build"},
-      {ChainPrecision::fp16, "fp16", 0x1p-11, false,
-       "needs the low-precision arithmetic model (solvers/lowprec, issue 13), not in this build"},
+      {ChainPrecision::bf16, "bf16", 0x1p-8, true, ""},
+      {ChainPrecision::fp16, "fp16", 0x1p-11, true, ""},
   };
   return all;
 }
@@ -61,9 +64,10 @@ auto with_working_type(ChainPrecision p, F&& f) {
       return f(float{});
     case ChainPrecision::f64:
       return f(double{});
-    case ChainPrecision::bf16:  // return f(Low<Bf16>{}); once solvers/lowprec lands
-    case ChainPrecision::fp16:  // return f(Low<Fp16>{});
-      break;
+    case ChainPrecision::bf16:
+      return f(Bf16{});
+    case ChainPrecision::fp16:
+      return f(Fp16{});
   }
   throw std::invalid_argument(std::string("precision ") + to_string(p) + ": " + info(p).why_not);
 }

@@ -103,7 +103,7 @@ TEST(ChainStudyFile, EveryOtherBadValueIsNamed) {
       {"\n[[chain]]\nwidth = 8\ndepth = 3\nreference = \"exact\"\n", "unknown reference \"exact\""},
       {"\n[[chain]]\nwidth = 8\n", "x.toml:7:1: [[chain]] #1 needs 'depth'"},
       {"\n[[chain]]\nwidth = 8\ndepth = { from = 5, to = 2 }\n", "'depth': range from 5 to 2 is empty"},
-      {"\n[[chain]]\nwidth = 8\ndepth = 3\nprecisions = [\"bf16\"]\n", "solvers/lowprec"},
+      {"\n[[chain]]\nwidth = 8\ndepth = 3\nprecisions = [\"fp8\"]\n", "unknown precision \"fp8\" (known: f32, f64, bf16, fp16)"},
       {"\n[[chain]]\nwidth = 8\ndepth = 3\n[[problem]]\nname = \"svd_geo\"\nn = 4\n", "not both"},
       {"\n[[chain]]\nwidth = 100000\ndepth = 3\n", "'width' = 100000 is impossible"},
       {"\n[[chain]]\nwidth = 4096\ndepth = 100000\n", "more than half the physical memory"},
