@@ -13,6 +13,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <vector>
 
 namespace condbench::testing {
 namespace {
@@ -152,6 +153,49 @@ TEST(WorkerCli, WorkersFileAddsSolversToListAndRun) {
 
 // studies/python_stack.toml as shipped, made small (n = 12, kappa 1e2 and 1e9, one seed): every
 // worker solver runs beside lapack.*, the context has the libraries, the guide is in summary.md.
+// The README's worker, as printed there: its Python block and its [[worker]] table, with
+// PYTHONPATH pointed at this checkout's python/ folder.
+std::string fenced_block(const std::string& text, const std::string& fence, const std::string& containing) {
+  for (std::size_t at = text.find(fence); at != std::string::npos; at = text.find(fence, at + 1)) {
+    const std::size_t begin = text.find('\n', at) + 1, end = text.find("```", begin);
+    std::string block = text.substr(begin, end - begin);
+    if (block.find(containing) == std::string::npos) continue;
+    // The README indents it under a list item: remove the indentation the lines share.
+    std::vector<std::string> lines;
+    std::size_t indent = std::string::npos;
+    std::istringstream in(block);
+    for (std::string line; std::getline(in, line);) {
+      if (line.find_first_not_of(' ') != std::string::npos) indent = std::min(indent, line.find_first_not_of(' '));
+      lines.push_back(line);
+    }
+    std::string out;
+    for (const auto& line : lines) out += (line.size() > indent ? line.substr(indent) : "") + "\n";
+    return out;
+  }
+  return {};
+}
+
+TEST(WorkerCli, TheReadmesPythonWorkerRunsAsPrinted) {
+  std::ifstream in(kSource + "/README.md");
+  std::stringstream readme;
+  readme << in.rdbuf();
+  std::string worker = fenced_block(readme.str(), "```python", "serve()");
+  std::string table = fenced_block(readme.str(), "```toml", "[[worker]]");
+  ASSERT_NE(worker.find("@solver(\"mine.solve\""), std::string::npos) << worker;
+  ASSERT_NE(table.find("{dir}/my_worker.py"), std::string::npos) << table;
+  const std::string placeholder = "/path/to/condbench/python";
+  ASSERT_NE(table.find(placeholder), std::string::npos) << table;
+  table.replace(table.find(placeholder), placeholder.size(), kSource + "/python");
+  fs::path dir = scratch("readme");
+  std::ofstream(dir / "my_worker.py") << worker;
+  std::ofstream(dir / "s.toml") << study_with("\"mine.solve\", \"lapack.lu\"", table);
+  auto r = run_condbench("run " + (dir / "s.toml").string() + " --out " + (dir / "out").string() + " --no-report -q");
+  ASSERT_EQ(r.code, 0) << r.out << "\n" << worker;
+  int ok = 0;
+  for (const ResultRow& row : load_run((dir / "out").string()).rows) ok += row.solver == "mine.solve" && row.status == "ok";
+  EXPECT_EQ(ok, 4);
+}
+
 TEST(WorkerCli, PythonStackStudyRunsAtASmallSize) {
   fs::path dir = scratch("python_stack");
   toml::table study = toml::parse_file(kSource + "/studies/python_stack.toml");
