@@ -1,6 +1,7 @@
 #include "reports/chains/chain_figures.hpp"
 
 #include "reports/chains/chain_tables.hpp"
+#include "studies/chains/working_precision.hpp"
 
 #include <fmt/format.h>
 
@@ -44,6 +45,8 @@ const std::map<std::string, std::string> kSeriesColor = {{"chain.explicit_svd", 
                                                          {"theory", "#9d755d"},
                                                          {"f32", "#e45756"},
                                                          {"f64", "#4c78a8"},
+                                                         {"bf16", "#b279a2"},
+                                                         {"fp16", "#72b7b2"},
                                                          {"measured", "#54a24b"}};
 
 json color(const char* field, const char* title, const json& data) {
@@ -161,7 +164,8 @@ report::Figure kappa_figure(const ChainRunData& run) {
       series[{cfg, r.precision, "reference", r.depth}].push_back(r.reference);
       series[{cfg, r.precision, "theory", r.depth}].push_back(r.theory);
     }
-    const double u = r.precision == "f32" ? 0x1p-24 : r.precision == "f64" ? 0x1p-53 : NAN;
+    ChainPrecision p = ChainPrecision::f64;
+    const double u = parse_chain_precision(r.precision, p) ? info(p).unit_roundoff : NAN;
     saturation[{cfg, r.precision}] = std::log10(r.width / u);
   }
   json data = json::array();
