@@ -165,7 +165,8 @@ TEST(ChainAccuracy, F32RunsOutOfRangeWhereF64AndTheReferenceDoNot) {
   // s = 0.1: ||g|| ~ 0.1^j reaches f32's smallest subnormal (1.4e-45) after ~45 layers.
   const auto vanish = spec(32, {60}, cb::Init::gaussian, 0.1);
   const auto c32 = stored<float>(vanish, 1);
-  const cb::Measurement* z = find(run<float>("chain.backprop", c32, vanish), "zero_depth", 60);
+  const auto vanished = run<float>("chain.backprop", c32, vanish);  // find() points into it
+  const cb::Measurement* z = find(vanished, "zero_depth", 60);
   ASSERT_TRUE(z);
   EXPECT_GT(z->value, 35);
   EXPECT_LT(z->value, 60);
@@ -176,8 +177,9 @@ TEST(ChainAccuracy, F32RunsOutOfRangeWhereF64AndTheReferenceDoNot) {
   EXPECT_GT(ref.value(60, 0, "grad_norm"), 0);
   // s = 10: 10^j passes f32's largest number (3.4e38) after ~38 layers.
   const auto explode = spec(32, {60}, cb::Init::gaussian, 10);
-  const cb::Measurement* f =
-      find(run<float>("chain.backprop", stored<float>(explode, 1), explode), "nonfinite_depth", 60);
+  const auto exploded = run<float>("chain.backprop", stored<float>(explode, 1), explode);
+  const cb::Measurement* f = find(exploded, "nonfinite_depth", 60);
+  ASSERT_TRUE(f);
   EXPECT_GT(f->value, 30);
   EXPECT_LT(f->value, 45);
   // qr_jacobi in f32 says why it stops: sigma_min / sigma_max below f32's range.
@@ -214,7 +216,9 @@ TEST(ChainAccuracy, ReluProductsAreExactlySingularInTheReference) {
   // The top layer's zero rows of D are exact in any precision: the explicit product keeps
   // them as zero columns, the QR sweep as a zero on T's diagonal.
   for (const char* m : {"chain.explicit_svd", "chain.qr_jacobi"}) {
-    const cb::Measurement* k = find(run<double>(m, c, s), "log10_kappa", 3);
+    const auto ms = run<double>(m, c, s);  // find() points into it
+    const cb::Measurement* k = find(ms, "log10_kappa", 3);
+    ASSERT_TRUE(k) << m;
     EXPECT_EQ(k->status, "ok") << m << ": " << k->reason;
     EXPECT_TRUE(std::isinf(k->value)) << m;
   }
