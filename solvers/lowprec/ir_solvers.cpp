@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "solvers/lowprec/name_options.hpp"
 #include "solvers/lowprec/refine.hpp"
 #include "solvers/registry.hpp"
 
@@ -54,41 +55,6 @@ class RefinementSolver : public SolverT<RefinementSolver> {
   RefineSpec spec_;
 };
 
-[[noreturn]] void bad(const std::string& name, const std::string& what) {
-  throw std::invalid_argument("'" + name + "': " + what);
-}
-
-int parse_count(const std::string& name, const std::string& key, const std::string& v, int lo, int hi) {
-  char* end = nullptr;
-  errno = 0;
-  const long x = std::strtol(v.c_str(), &end, 10);
-  if (v.empty() || *end != '\0' || errno != 0 || x < lo || x > hi)
-    bad(name, fmt::format("{}={}: expected an integer from {} to {}", key, v, lo, hi));
-  return static_cast<int>(x);
-}
-
-double parse_tolerance(const std::string& name, const std::string& v) {
-  char* end = nullptr;
-  errno = 0;
-  const double x = std::strtod(v.c_str(), &end);
-  if (v.empty() || *end != '\0' || errno != 0 || !(x > 0 && x < 1))
-    bad(name, "tol=" + v + ": expected a number between 0 and 1, e.g. tol=1e-6");
-  return x;
-}
-
-Format parse_uf(const std::string& name, const std::string& v) {
-  for (Format f : {Format::fp16, Format::bf16, Format::tf32})
-    if (v == to_string(f)) return f;
-  if (v == "f32") return Format::fp32;
-  if (v == "f64") return Format::fp64;
-  bad(name, "uf=" + v + ": expected fp16, bf16, tf32, f32 or f64");
-}
-
-Eval parse_precision_value(const std::string& name, const std::string& key, const std::string& v) {
-  if (auto e = parse_eval(v)) return *e;
-  bad(name, key + "=" + v + ": expected f32, f64, dd or quad");
-}
-
 std::unique_ptr<Solver> make(const std::string& name, Method method) {
   const std::string prefix = method == Method::lu ? "ir.lu:" : "ir.gmres:";
   const std::vector<std::string> order =
@@ -96,46 +62,28 @@ std::unique_ptr<Solver> make(const std::string& name, Method method) {
                            : std::vector<std::string>{"uf", "ur", "up", "tol", "maxit", "scale", "steps"};
   RefineSpec spec;
   spec.method = method;
-  std::size_t next = 0;  // options must come in `order`, each at most once: one spelling per solver
   bool has_uf = false, has_ur = false;
-  std::string rest = name.substr(prefix.size());
-  while (!rest.empty()) {
-    const std::size_t colon = rest.find(':');
-    const std::string item = rest.substr(0, colon);
-    rest = colon == std::string::npos ? "" : rest.substr(colon + 1);
-    const std::size_t eq = item.find('=');
-    if (eq == std::string::npos) bad(name, "'" + item + "' is not key=value");
-    const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
-    std::size_t at = next;
-    while (at < order.size() && order[at] != key) ++at;
-    if (at == order.size()) {
-      const bool known = std::find(order.begin(), order.end(), key) != order.end();
-      std::string list;
-      for (const auto& k : order) list += (list.empty() ? "" : ", ") + k;
-      bad(name, known ? "'" + key + "' given twice or out of order (write the options in the order " + list + ")"
-                      : "unknown option '" + key + "' (" + prefix + " takes " + list + ")");
-    }
-    next = at + 1;
-    if (key == "uf") spec.uf = parse_uf(name, value), has_uf = true;
-    if (key == "ur") spec.ur = parse_precision_value(name, key, value), has_ur = true;
-    if (key == "up") spec.up = parse_precision_value(name, key, value);
-    if (key == "tol") spec.gmres_tol = parse_tolerance(name, value);
-    if (key == "maxit") spec.gmres_maxit = parse_count(name, key, value, 1, 100000);
-    if (key == "steps") spec.max_steps = parse_count(name, key, value, 1, 1000);
+  for (const auto& [key, value] : family_options(name, prefix, order)) {
+    if (key == "uf") spec.uf = uf_option(name, value), has_uf = true;
+    if (key == "ur") spec.ur = eval_option(name, key, value), has_ur = true;
+    if (key == "up") spec.up = eval_option(name, key, value);
+    if (key == "tol") spec.gmres_tol = tol_option(name, value);
+    if (key == "maxit") spec.gmres_maxit = int_option(name, key, value, 1, 100000);
+    if (key == "steps") spec.max_steps = int_option(name, key, value, 1, 1000);
     if (key == "scale") {
-      if (value != "squeeze") bad(name, "scale=" + value + ": the only scaling is scale=squeeze");
+      if (value != "squeeze") bad_solver_name(name, "scale=" + value + ": the only scaling is scale=squeeze");
       spec.squeeze = true;
     }
   }
-  if (!has_uf || !has_ur) bad(name, "needs uf= and ur=, e.g. " + prefix + "uf=fp16:ur=f64");
+  if (!has_uf || !has_ur) bad_solver_name(name, "needs uf= and ur=, e.g. " + prefix + "uf=fp16:ur=f64");
   if (spec.squeeze && spec.uf != Format::fp16)
-    bad(name, "scale=squeeze is for uf=fp16 (bf16 and tf32 have float's range)");
+    bad_solver_name(name, "scale=squeeze is for uf=fp16 (bf16 and tf32 have float's range)");
 
   // Working precisions that fit u_r <= u <= u_f (and u_p <= u).
   const bool f32 = spec.uf != Format::fp64;
   const bool f64 = spec.ur != Eval::f32 && (!spec.up || *spec.up != Eval::f32);
   if (!f32 && !f64)
-    bad(name, "no working precision fits: uf=f64 needs f64 rows, and a u_r or u_p of f32 is less precise than f64");
+    bad_solver_name(name, "no working precision fits: uf=f64 needs f64 rows, and a u_r or u_p of f32 is less precise than f64");
 
   SolverInfo info;
   info.name = name;

@@ -31,6 +31,7 @@
 #include "solvers/lowprec/eval.hpp"
 #include "solvers/lowprec/gmres.hpp"
 #include "solvers/lowprec/low.hpp"
+#include "solvers/lowprec/name_options.hpp"
 #include "solvers/lowprec/qr.hpp"
 #include "solvers/lowprec/util.hpp"
 #include "solvers/registry.hpp"
@@ -339,64 +340,21 @@ class LsRefinementSolver : public SolverT<LsRefinementSolver> {
   LsSpec spec_;
 };
 
-[[noreturn]] void bad(const std::string& name, const std::string& what) {
-  throw std::invalid_argument("'" + name + "': " + what);
-}
-
 std::unique_ptr<Solver> make_ls(const std::string& name, bool gmres) {
   const std::string prefix = gmres ? "ir.qrgmres:" : "ir.qr:";
   const std::vector<std::string> order = gmres ? std::vector<std::string>{"uf", "ur", "up", "tol", "steps"}
                                                : std::vector<std::string>{"uf", "ur", "steps"};
   LsSpec spec;
   spec.gmres = gmres;
-  std::size_t next = 0;
   bool has_uf = false, has_ur = false;
-  std::string rest = name.substr(prefix.size());
-  while (!rest.empty()) {
-    const std::size_t colon = rest.find(':');
-    const std::string item = rest.substr(0, colon);
-    rest = colon == std::string::npos ? "" : rest.substr(colon + 1);
-    const std::size_t eq = item.find('=');
-    if (eq == std::string::npos) bad(name, "'" + item + "' is not key=value");
-    const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
-    std::size_t at = next;
-    while (at < order.size() && order[at] != key) ++at;
-    if (at == order.size()) {
-      std::string list;
-      for (const auto& o : order) list += (list.empty() ? "" : ", ") + o;
-      bad(name,
-          "unknown, repeated or out-of-order option '" + key + "' (" + prefix + " takes " + list + ", in that order)");
-    }
-    next = at + 1;
-    if (key == "uf") {
-      auto f = value == "f32"                                          ? std::optional<Format>(Format::fp32)
-               : value == "f64"                                        ? std::optional<Format>(Format::fp64)
-               : value == "fp16" || value == "bf16" || value == "tf32" ? parse_format(value)
-                                                                       : std::nullopt;
-      if (!f) bad(name, "uf=" + value + ": expected fp16, bf16, tf32, f32 or f64");
-      spec.uf = *f;
-      has_uf = true;
-    } else if (key == "ur" || key == "up") {
-      auto e = parse_eval(value);
-      if (!e) bad(name, key + "=" + value + ": expected f32, f64, dd or quad");
-      (key == "ur" ? spec.ur : spec.up.emplace()) = *e;
-      has_ur |= key == "ur";
-    } else if (key == "tol") {
-      char* end = nullptr;
-      errno = 0;
-      const double t = std::strtod(value.c_str(), &end);
-      if (value.empty() || *end || errno || !(t > 0 && t < 1))
-        bad(name, "tol=" + value + ": expected a number between 0 and 1");
-      spec.gmres_tol = t;
-    } else {
-      char* end = nullptr;
-      errno = 0;
-      const long s = std::strtol(value.c_str(), &end, 10);
-      if (value.empty() || *end || errno || s < 1 || s > 1000) bad(name, "steps=" + value + ": expected 1 to 1000");
-      spec.max_steps = static_cast<int>(s);
-    }
+  for (const auto& [key, value] : family_options(name, prefix, order)) {
+    if (key == "uf") spec.uf = uf_option(name, value), has_uf = true;
+    if (key == "ur") spec.ur = eval_option(name, key, value), has_ur = true;
+    if (key == "up") spec.up = eval_option(name, key, value);
+    if (key == "tol") spec.gmres_tol = tol_option(name, value);
+    if (key == "steps") spec.max_steps = int_option(name, key, value, 1, 1000);
   }
-  if (!has_uf || !has_ur) bad(name, "needs uf= and ur=, e.g. " + prefix + "uf=fp16:ur=quad");
+  if (!has_uf || !has_ur) bad_solver_name(name, "needs uf= and ur=, e.g. " + prefix + "uf=fp16:ur=quad");
   SolverInfo info;
   info.name = name;
   info.description = fmt::format(
@@ -409,7 +367,7 @@ std::unique_ptr<Solver> make_ls(const std::string& name, bool gmres) {
   info.kinds = KindSet{ProblemKind::least_squares};
   info.f32 = spec.uf != Format::fp64;
   info.f64 = spec.ur != Eval::f32 && (!spec.up || *spec.up != Eval::f32);
-  if (!info.f32 && !info.f64) bad(name, "no working precision fits u_r <= u <= u_f");
+  if (!info.f32 && !info.f64) bad_solver_name(name, "no working precision fits u_r <= u <= u_f");
   info.flop_method = "qr";
   return std::make_unique<LsRefinementSolver>(std::move(info), spec);
 }

@@ -10,6 +10,7 @@
 // listed as unavailable with the reason.
 #include "solvers/lapack/shape.hpp"
 #include "solvers/mpi/world.hpp"
+#include "solvers/family_options.hpp"
 #include "solvers/registry.hpp"
 
 #include <cblas.h>
@@ -110,43 +111,22 @@ class GridSolver : public SolverT<GridSolver> {
   int P_, Q_, nb_;  // P_ = Q_ = 0: the default grid of the run's ranks
 };
 
-[[noreturn]] void bad(const std::string& name, const std::string& what) {
-  throw std::invalid_argument("'" + name + "': " + what);
-}
-
 int parse_positive(const std::string& name, const std::string& what, const std::string& v) {
   char* end = nullptr;
   errno = 0;
   const long x = std::strtol(v.c_str(), &end, 10);
   if (v.empty() || *end != '\0' || errno != 0 || x < 1 || x > 100000)
-    bad(name, fmt::format("{}: expected a positive integer, got '{}'", what, v));
+    bad_solver_name(name, fmt::format("{}: expected a positive integer, got '{}'", what, v));
   return static_cast<int>(x);
 }
 
 std::unique_ptr<Solver> make(const std::string& name, const Method& m) {
   const std::string prefix = std::string("scalapack.") + m.name;
   int P = 0, Q = 0, nb = 64;
-  std::string rest = name.substr(prefix.size());
-  const char* order[] = {"grid", "nb"};
-  std::size_t next = 0;  // options in this order, each at most once: one spelling per solver
-  while (!rest.empty()) {
-    if (rest[0] != ':') bad(name, "expected ':' after " + prefix);
-    rest.erase(0, 1);
-    const std::size_t colon = rest.find(':');
-    const std::string item = rest.substr(0, colon);
-    rest = colon == std::string::npos ? "" : rest.substr(colon);
-    const std::size_t eq = item.find('=');
-    if (eq == std::string::npos) bad(name, "'" + item + "' is not key=value (grid=PxQ, nb=N)");
-    const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
-    std::size_t at = next;
-    while (at < 2 && key != order[at]) ++at;
-    if (at == 2)
-      bad(name, key == "grid" || key == "nb" ? "'" + key + "' given twice or out of order (write grid= before nb=)"
-                                             : "unknown option '" + key + "' (" + prefix + " takes grid=PxQ and nb=N)");
-    next = at + 1;
+  for (const auto& [key, value] : family_options(name, prefix + ":", {"grid", "nb"}, "grid=PxQ and nb=N")) {
     if (key == "grid") {
       const std::size_t x = value.find('x');
-      if (x == std::string::npos) bad(name, "grid=" + value + ": expected PxQ, e.g. grid=2x1");
+      if (x == std::string::npos) bad_solver_name(name, "grid=" + value + ": expected PxQ, e.g. grid=2x1");
       P = parse_positive(name, "grid P", value.substr(0, x));
       Q = parse_positive(name, "grid Q", value.substr(x + 1));
     } else {

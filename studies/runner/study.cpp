@@ -149,7 +149,9 @@ void parse_header(const toml::table& doc, const std::string& path, Study& s) {
     try {
       hits = match_solvers(pat, s);
     } catch (const std::invalid_argument& e) {
-      throw InputError(swhere, fmt::format("solver '{}': {}", pat, e.what()));
+      // A family's message already starts with the name ("'ir.lu:uf=fp8': uf=fp8: expected ..."): once is enough.
+      const std::string named = "'" + pat + "': ", what = e.what();
+      throw InputError(swhere, "solver " + (what.rfind(named, 0) == 0 ? what : named + what));
     }
     if (hits.empty())
       throw InputError(swhere, fmt::format("unknown solver '{}' (known: {}; or 'backend.*', '*'; a plugin's "
