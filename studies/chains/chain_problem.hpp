@@ -72,11 +72,7 @@ StoredChain<To> convert_chain(const StoredChain<From>& c) {
   s.d = c.d;
   s.L = c.L;
   s.residual = c.residual;
-  for (const auto& w : c.W) {
-    Dense<To> t(w.rows, w.cols);
-    for (std::size_t k = 0; k < w.a.size(); ++k) t.a[k] = To(to_double(w.a[k]));
-    s.W.push_back(std::move(t));
-  }
+  for (const auto& w : c.W) s.W.push_back(convert_dense<To>(w));
   for (const auto& v : c.dphi) {
     std::vector<To> t;
     for (const auto& x : v) t.push_back(To(to_double(x)));

@@ -113,7 +113,6 @@ std::vector<ChainPrecision> precisions_of(const toml::node& n, const std::string
     ChainPrecision p;
     if (!s || !parse_chain_precision(*s, p))
       throw InputError(at(path, *e), fmt::format("unknown precision {} (known: f32, f64, bf16, fp16)", show(*e)));
-    if (!info(p).available) throw InputError(at(path, *e), fmt::format("precision '{}' {}", *s, info(p).why_not));
     if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
   }
   return out;

@@ -133,15 +133,6 @@ struct SingularValues {
   std::string routine;
 };
 
-// A low-precision matrix as float, exactly (every bf16 and fp16 value is a float).
-template <class T>
-Dense<float> widened(const Dense<T>& A) {
-  Dense<float> F(A.rows, A.cols);
-  for (int j = 0; j < A.cols; ++j)
-    for (int i = 0; i < A.rows; ++i) F(i, j) = static_cast<float>(A(i, j));
-  return F;
-}
-
 template <class T>
 SingularValues gesvd_values(Dense<T> A);
 template <class T>
@@ -152,7 +143,8 @@ SingularValues gejsv_values(Dense<T> G);
 // routine says so.
 template <class T>
 SingularValues in_float(const Dense<T>& A, bool accurate) {
-  SingularValues out = accurate ? gejsv_values(widened(A)) : gesvd_values(widened(A));
+  // Exact: every bf16 and fp16 value is a float.
+  SingularValues out = accurate ? gejsv_values(convert_dense<float>(A)) : gesvd_values(convert_dense<float>(A));
   out.routine += fmt::format(" (in float, on the {} matrix: no {} SVD exists)", lowprec::to_string(T::format),
                              lowprec::to_string(T::format));
   return out;

@@ -36,6 +36,14 @@ struct Dense {
   const T* data() const { return a.data(); }
 };
 
+// A in another type, entry by entry through double (exact when widening).
+template <class To, class From>
+Dense<To> convert_dense(const Dense<From>& A) {
+  Dense<To> B(A.rows, A.cols);
+  for (std::size_t k = 0; k < A.a.size(); ++k) B.a[k] = To(to_double(A.a[k]));
+  return B;
+}
+
 template <class T>
 Dense<T> transpose(const Dense<T>& A) {
   Dense<T> B(A.cols, A.rows);

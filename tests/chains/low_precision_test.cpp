@@ -4,12 +4,13 @@
 // overflows follow the decay law E log10||g_L|| = L (ln s + (ln(2/d) + psi(d/2))/2) / ln 10
 // (BACKPROP.md section 1), with the format's range.
 #include "studies/chains/chain_problem.hpp"
+#include "studies/chains/chain_study.hpp"
 #include "studies/chains/methods.hpp"
 #include "studies/chains/working_precision.hpp"
 #include "studies/generators/construct.hpp"
 
-#include <boost/math/special_functions/digamma.hpp>
 #include <gtest/gtest.h>
+#include <boost/math/special_functions/digamma.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -113,9 +114,13 @@ TEST(ChainLowPrecision, UnderflowAndOverflowDepthsFollowTheDecayLawAndTheFormats
 }
 
 TEST(ChainLowPrecision, StudiesTakeTheLowPrecisionsAndTheExplicitSvdRunsInFp16) {
-  cb::ChainPrecision p = cb::ChainPrecision::f64;
-  ASSERT_TRUE(cb::parse_chain_precision("fp16", p));
-  EXPECT_TRUE(cb::info(p).available);
+  const auto study = cb::parse_chain_study(
+      "[study]\nname = \"t\"\nseeds = [1]\nprecisions = [\"bf16\", \"fp16\"]\nmethods = [\"chain.*\"]\n"
+      "[[chain]]\nwidth = 8\ndepth = 3\n",
+      "x.toml");
+  ASSERT_EQ(study.chains.size(), 1u);
+  EXPECT_EQ(study.chains[0].precisions,
+            (std::vector<cb::ChainPrecision>{cb::ChainPrecision::bf16, cb::ChainPrecision::fp16}));
   const auto s = spec(1.0, 3);
   condbench::SingleThreadedBlas one_thread;
   const auto stored = cb::store_chain<cb::Fp16>(cb::generate_chain(s, 1));
