@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <vector>
 
 namespace condbench::ref {
 namespace {
@@ -52,8 +53,15 @@ void Lanczos::step(const Apply& apply) {
   w -= a * Q_.col(j);
   // Full reorthogonalization, twice ("twice is enough"): keeps the basis orthonormal to ~u
   // so that T_k is the Rayleigh quotient of G on span(Q) and the bound's recurrence holds.
-  const auto basis = Q_.cols(0, j);
-  for (int pass = 0; pass < 2; ++pass) w -= basis * (basis.t() * w);
+  // Two dgemv calls on the basis in place (an Armadillo subview expression copied the
+  // n x (j+1) block twice per pass, which cost more than the product itself past 30 steps).
+  const int rows = static_cast<int>(n_), cols = static_cast<int>(j) + 1, one = 1;
+  const double plus = 1, minus = -1, zero = 0;
+  std::vector<double> h(static_cast<std::size_t>(cols));
+  for (int pass = 0; pass < 2; ++pass) {
+    dgemv_("T", &rows, &cols, &plus, Q_.memptr(), &rows, w.memptr(), &one, &zero, h.data(), &one, 1);
+    dgemv_("N", &rows, &cols, &minus, Q_.memptr(), &rows, h.data(), &one, &plus, w.memptr(), &one, 1);
+  }
   const double b = arma::norm(w);
   alpha_.push_back(a);
   beta_.push_back(b);
