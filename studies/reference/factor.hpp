@@ -12,7 +12,8 @@ namespace condbench::ref {
 // P A = L U with partial pivoting (LAPACK dgetrf), A square.
 class LuFactors {
  public:
-  explicit LuFactors(const arma::mat& A);
+  // storage: memory for the factors (n x n, contents ignored), or empty to allocate.
+  explicit LuFactors(const arma::mat& A, arma::mat&& storage = arma::mat());
   arma::uword n() const { return lu_.n_rows; }
   // dgetrf found an exactly zero pivot. Such pivots are replaced by u * max|U_ij| so the
   // factors still give a (perturbed) solve: kappa's lower bound and the float128
@@ -42,7 +43,7 @@ class LuFactors {
 // B = Q [R; 0], B p x q with p >= q (LAPACK dgeqrf).
 class QrFactors {
  public:
-  explicit QrFactors(const arma::mat& B);
+  explicit QrFactors(const arma::mat& B, arma::mat&& storage = arma::mat());
   arma::uword rows() const { return qr_.n_rows; }
   arma::uword cols() const { return qr_.n_cols; }
   bool singular() const { return singular_; }
