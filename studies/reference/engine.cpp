@@ -24,21 +24,27 @@ void ReferenceEngine::factorize() {
   if (lu_ || qr_) return;
   const auto t0 = std::chrono::steady_clock::now();
   if (A_.n_rows == A_.n_cols) {
-    lu_ = std::make_unique<LuFactors>(A_);
+    lu_ = std::make_unique<LuFactors>(A_, std::move(spare_));
   } else {
-    qr_ = std::make_unique<QrFactors>(B());
+    qr_ = std::make_unique<QrFactors>(B(), std::move(spare_));
   }
+  spare_.reset();
   factor_s_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 // One refiner per wanted block, kept for the engine's life (a float128 fallback factorization
-// inside it is then made once for kappa's solves and the reference together).
-Refiner& ReferenceEngine::refiner(bool want_s) {
+// inside it is then made once for kappa's solves and the reference together). The hint is
+// given at creation: without one the refiner runs LAPACK's estimator (dgecon), which cost a
+// fifth of dgetrf at n = 2000.
+Refiner& ReferenceEngine::refiner(bool want_s, double kappa_hint) {
   factorize();
   std::unique_ptr<Refiner>& r = want_s ? refiner_s_ : refiner_t_;
-  if (!r) {
+  if (r) {
+    r->set_kappa_hint(kappa_hint);
+  } else {
     const bool square = A_.n_rows == A_.n_cols;
     RefineOptions opt;
+    opt.kappa_hint = kappa_hint;
     opt.norm_f = norm_f_of_A();
     r = std::make_unique<Refiner>(B(), square ? Refiner::Shape::square : Refiner::Shape::augmented, want_s, opt,
                                   lu_.get(), qr_.get(), A_.n_rows < A_.n_cols ? &A_ : nullptr);
@@ -58,8 +64,7 @@ ReferenceSolution ReferenceEngine::reference(const arma::vec& b, double target, 
   if (kappa_ && kappa_->certified) kappa_hint = kappa_->kappa;
   const bool factored_before = lu_ || qr_;
   const bool min_norm = A_.n_rows < A_.n_cols;
-  Refiner& ref = refiner(min_norm);
-  ref.set_kappa_hint(kappa_hint);
+  Refiner& ref = refiner(min_norm, kappa_hint);
   RefineResult r = min_norm ? ref.solve(arma::vec(), b, target) : ref.solve(b, arma::vec(), target);
   if (A_.n_rows > A_.n_cols) out.r = std::move(r.other);
   out.x = std::move(r.x);

@@ -44,18 +44,21 @@ class ReferenceEngine {
 
  private:
   struct Side;
-  Side sigma_max_side(double ratio_goal);
+  Side sigma_max_side(double ratio_goal, bool lend_spare);
   Side sigma_min_side(double ratio_goal, double sigma_max);
   Side sigma_min_refined(double ratio_goal, double kappa_est);
   double sigma_min_upper(const arma::vec& y, double kappa_est);
   void factorize();
   const arma::mat& B();  // A (m >= n) or A^T (m < n, made on first need): p x q, p >= q, sigma(B) = sigma(A)
-  Refiner& refiner(bool want_s);
+  Refiner& refiner(bool want_s, double kappa_hint);  // NaN: no hint (LAPACK's estimate)
   double norm_f_of_A();  // ||A||_F = ||B||_F, computed once (dnrm2 over n^2 entries is not free)
 
   const arma::mat& A_;
   ProblemKind kind_;
   arma::mat At_;  // A^T, only for m < n (B)
+  // The factorization's memory, allocated before it by kappa() so that sigma_max's float32
+  // copy of A (gram32.hpp) can use it first: no extra half matrix, no extra page faults.
+  arma::mat spare_;
   std::unique_ptr<LuFactors> lu_;
   std::unique_ptr<QrFactors> qr_;
   std::unique_ptr<Refiner> refiner_t_, refiner_s_;  // want the t block / the s block (augmented)

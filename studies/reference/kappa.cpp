@@ -1,16 +1,20 @@
 // kappa_2(A) = sigma_max / sigma_min from two Lanczos processes (lanczos.hpp): on B^T B
-// (products with A) for sigma_max^2 and on (B^T B)^{-1} (solves with the engine's float64
-// factors, or refined solves where kappa u makes those inaccurate) for 1/sigma_min^2.
+// (products with A: float32 ones with float64 block sums past 256 rows where their error
+// bound allows, gram32.hpp, else float64) for sigma_max^2 and on (B^T B)^{-1} (solves with
+// the engine's float64 factors, or refined solves where kappa u makes those inaccurate) for
+// 1/sigma_min^2.
 //
-// What is reported: sigma_max = ||B w|| / ||w|| minus its error bound for the Ritz vector w,
-// and sigma_min = ||B x|| / ||x|| plus its error bound for x = (B^T B)^{-1} y (refined, held in
-// extended precision) from the Ritz vector y, both products extra-precise (residual.hpp).
+// What is reported: sigma_max = ||B w|| / ||w|| minus its error bound for the Ritz vector w
+// (a float64 product, its rounding bounded), and sigma_min = ||B x|| / ||x|| plus its error
+// bound for x = (B^T B)^{-1} y (refined, held in extended precision) from the Ritz vector y,
+// that product extra-precise (residual.hpp).
 // Any w and x bound sigma_max from below and sigma_min from above, so kappa is always a
 // rigorous LOWER bound. Certified: the Lanczos bounds
 // show the true kappa is at most kappa / 0.99, except on an event of probability <= 1e-9
 // (four events of 2.5e-10: the a posteriori bound and the a priori Kuczynski-Wozniakowski
 // bound, for each of the two processes; a process that exhausts its Krylov space is exact).
 #include "studies/reference/engine.hpp"
+#include "studies/reference/gram32.hpp"
 #include "studies/reference/lanczos.hpp"
 #include "studies/reference/lapack.hpp"
 #include "studies/reference/refine.hpp"
@@ -28,9 +32,11 @@ namespace {
 constexpr double kU = 0x1p-53;
 constexpr double kDelta = 2.5e-10;       // failure probability of each of the four bounds
 constexpr double kGoal = 1 / 0.99;       // certified: kappa_true <= kappa / 0.99
-constexpr double kTopGoal = 1.004;       // sigma_max's share of kGoal
+constexpr double kTopGoal = 1.004;             // sigma_max's share of kGoal
 constexpr double kNormGoal = 1.05;       // timing-only rows: ||A||_2 within 5% (backward errors only)
 constexpr double kOpErrorAbort = 2e-3;   // past this the modelled rounding swamps the bound
+constexpr double kOpErrorF32 = 5e-4;     // the float32 Gram products' largest error worth their speed
+constexpr arma::uword kGram32MinSize = 256;  // below, float64 products cost little
 constexpr double kKwExact = 1e-6;        // the a priori bound is used only with negligible rounding
 constexpr double kSolveTarget = 1e-8;    // refined solves inside the Lanczos process (op_error ~4e-8)
 constexpr std::uint64_t kSeedTop = 0x6b617070612d31, kSeedBottom = 0x6b617070612d32, kSeedProbe = 0x6b617070612d33;
@@ -66,6 +72,21 @@ double exact_norm(const arma::mat& M, double norm_f, const std::vector<Real>& x,
   return std::sqrt(s);
 }
 
+// ||B w|| / ||w|| rounded down, B w a float64 product (dgemv on A or A^T): for sigma_max,
+// where its rounding, at most gamma_q ||A||_F ||w|| (q the inner dimension), is ~1e-11
+// relative at most; an extra-precise product costs a whole pass more.
+double norm_ratio_lower(const arma::mat& A, double norm_f, const arma::vec& w) {
+  const bool tall = A.n_rows >= A.n_cols;
+  const int m = static_cast<int>(A.n_rows), n = static_cast<int>(A.n_cols), one = 1;
+  const double alpha = 1, zero = 0;
+  arma::vec y(tall ? A.n_rows : A.n_cols);
+  dgemv_(tall ? "N" : "T", &m, &n, &alpha, A.memptr(), &m, w.memptr(), &one, &zero, y.memptr(), &one, 1);
+  const double q = static_cast<double>(std::min(A.n_rows, A.n_cols)), p = static_cast<double>(y.n_elem);
+  const double gq = q * kU / (1 - q * kU), gnorm = (p + q + 2) * kU;  // the norms' own rounding
+  const double wn = arma::norm(w) * (1 + gnorm);
+  return std::max((arma::norm(y) * (1 - gnorm) - gq * norm_f * wn) / wn, 0.0);
+}
+
 arma::vec to_vec(const std::vector<Real>& v) {
   arma::vec out(v.size());
   for (std::size_t i = 0; i < v.size(); ++i) out[i] = v[i].convert_to<double>();
@@ -83,11 +104,13 @@ struct ReferenceEngine::Side {
   double ratio = arma::datum::inf;  // sqrt(upper / theta): the bound's factor on sigma
   bool certified = false;
   std::string how;                  // which bound certified it, or why not
+  std::string products_in;  // "" (float64), or how the float32 Gram products ran
   double op_error = 0;
+  bool too_inexact = false;  // stopped because op_error passed max_op_error
 
   // Runs until sqrt(upper / theta) <= goal, the a priori step count, or an abort.
   void run(const Lanczos::Apply& apply, arma::uword d, double goal, std::uint64_t seed,
-           const std::function<double(double)>& op_error_of) {
+           const std::function<double(double)>& op_error_of, double max_op_error = kOpErrorAbort) {
     const double eps = 1 - 1 / (goal * goal);
     const int kw = kw_steps(d, eps, kDelta);
     lz = std::make_unique<Lanczos>(d, kw, seed);
@@ -101,9 +124,10 @@ struct ReferenceEngine::Side {
       op_error = op_error_of(theta);
       // Too inexact for the bound: stop, but only after a few steps, which estimate theta
       // (and so kappa) well enough to pick the refined solves' method.
-      if (!(op_error <= kOpErrorAbort)) {
+      if (!(op_error <= max_op_error)) {
         how = fmt::format("operator error {:.2g} too large for the bound", op_error);
-        if (lz->steps() >= 5) return;
+        too_inexact = lz->steps() >= 5;
+        if (too_inexact) return;
         continue;
       }
       how.clear();
@@ -127,7 +151,26 @@ struct ReferenceEngine::Side {
   int steps() const { return lz ? lz->steps() : 0; }
 };
 
-ReferenceEngine::Side ReferenceEngine::sigma_max_side(double goal) {
+ReferenceEngine::Side ReferenceEngine::sigma_max_side(double goal, bool lend_spare) {
+  // Past a few hundred rows, first the float32 copy (gram32.hpp): a third of the cost per
+  // product, when its error bound is small enough not to cost the bound many steps.
+  if (std::min(A_.n_rows, A_.n_cols) >= kGram32MinSize) {
+    float* storage = nullptr;
+    if (lend_spare && !lu_ && !qr_) {
+      spare_.set_size(A_.n_rows, A_.n_cols);  // m n doubles hold m n floats
+      storage = reinterpret_cast<float*>(spare_.memptr());
+    }
+    Gram32 g32(A_, norm_f_of_A(), storage);
+    if (g32.usable()) {
+      Side s;
+      s.run([&](const double* in, double* out) { g32.apply(in, out); }, std::min(A_.n_rows, A_.n_cols), goal,
+            kSeedTop, [&](double theta) { return 2.5 * g32.op_error(theta); }, kOpErrorF32);
+      if (!s.too_inexact) {
+        s.products_in = fmt::format(" in float32, float64 sums of {}-term blocks", Gram32::kBlock);
+        return s;
+      }
+    }
+  }
   // B^T B v with two float64 matrix-vector products on A (A A^T when m < n).
   const bool tall = A_.n_rows >= A_.n_cols;
   const int m = static_cast<int>(A_.n_rows), n = static_cast<int>(A_.n_cols), one = 1;
@@ -170,17 +213,19 @@ ReferenceEngine::Side ReferenceEngine::sigma_min_side(double goal, double sigma_
   std::normal_distribution<double> normal;
   for (double& x : v) x = normal(eng);
   arma::vec w(q);
-  inverse_gram(v.memptr(), w.memptr());
   double eta = 1;
   if (lu_) {
-    arma::vec z = v;
+    arma::vec z = v;  // z = A^-T v, then w = A^-1 z: the same two solves as inverse_gram(v)
     lu_->solve(z.memptr(), 1, true);
+    w = z;
+    lu_->solve(w.memptr(), 1, false);
     const ResidualResult rr = residual(A_, norm_f_of_A(), MultiVec{{w.memptr(), nullptr, nullptr}, 1},
                                        {{z.memptr(), 1.0}});
     double rn = 0;
     for (const auto& x : rr.r) rn += static_cast<double>(x) * static_cast<double>(x);
     eta = (std::sqrt(rn) + rr.err_bound) / (sigma_max * arma::norm(w) + arma::norm(z));
   } else {
+    inverse_gram(v.memptr(), w.memptr());
     const arma::vec qrw = qr_->times(w);  // the factors' product, against B w extra-precise
     const ResidualResult rr =
         residual(Bm, norm_f_of_A(), MultiVec{{w.memptr(), nullptr, nullptr}, 1}, {{qrw.memptr(), 1.0}});
@@ -197,8 +242,7 @@ ReferenceEngine::Side ReferenceEngine::sigma_min_side(double goal, double sigma_
 
 ReferenceEngine::Side ReferenceEngine::sigma_min_refined(double goal, double kappa_est) {
   const bool square = A_.n_rows == A_.n_cols;
-  Refiner& ref = refiner(false);
-  ref.set_kappa_hint(kappa_est);  // past kappa u ~ 0.01: GMRES-IR at once, not after LU-IR stalls
+  Refiner& ref = refiner(false, kappa_est);  // past kappa u ~ 0.01: GMRES-IR at once, not after LU-IR stalls
   const arma::uword q = B().n_cols;
   double worst = 0;
   bool failed = false;
@@ -259,8 +303,7 @@ double ReferenceEngine::sigma_min_upper(const arma::vec& y, double kappa_est) {
   if (kappa_est * kU <= 1e-4) return bound;  // within ~1e-4 relative already
   // Past that, x = (B^T B)^{-1} y refined to 1e-4 / kappa and held in extended precision.
   const double target = std::max(std::min(kSolveTarget, 1e-4 / kappa_est), 1e-30);
-  Refiner& ref = refiner(false);
-  ref.set_kappa_hint(kappa_est);
+  Refiner& ref = refiner(false, kappa_est);
   RefineResult x;
   if (lu_) {
     // z = A^{-T} y to 1e-6 (x = A^{-1} z, so ||A x|| / ||x|| = ||z|| / ||A^{-1} z|| is near
@@ -292,10 +335,8 @@ const KappaResult& ReferenceEngine::kappa() {
     out.method = "not measured: empty or non-finite matrix";
     return finish();
   }
-  Side top = sigma_max_side(kTopGoal);
-  double err = 0;
-  const arma::vec wt = top.lz ? top.lz->ritz_vector() : arma::vec();
-  const double smax_lo = top.lz ? std::max(exact_norm(B(), norm_f_of_A(), wt, err) - err, 0.0) : 0.0;
+  Side top = sigma_max_side(kTopGoal, true);
+  const double smax_lo = top.lz ? norm_ratio_lower(A_, norm_f_of_A(), top.lz->ritz_vector()) : 0.0;
   if (!(smax_lo > 0)) {
     out.sigma_max = 0;
     out.method = "not measured: A is zero";
@@ -328,9 +369,9 @@ const KappaResult& ReferenceEngine::kappa() {
   out.certified = top.certified && bottom.certified && top_ratio * bottom_ratio <= kGoal;
   const bool exact = top.how == "whole Krylov space" && bottom.how.rfind("whole Krylov space", 0) == 0;
   const std::string detail = fmt::format(
-      "Lanczos on B^T B ({} products, {}) and on (B^T B)^-1 by {} ({} products, {}); B = A{}; the value is a "
-      "lower bound (extra-precise Rayleigh quotients)",
-      top.steps(), top.how, solves, bottom.steps(), bottom.how, A_.n_rows < A_.n_cols ? "^T" : "");
+      "Lanczos on B^T B ({} products{}, {}) and on (B^T B)^-1 by {} ({} products, {}); B = A{}; the value is a "
+      "lower bound (Rayleigh quotients with their rounding bounded)",
+      top.steps(), top.products_in, top.how, solves, bottom.steps(), bottom.how, A_.n_rows < A_.n_cols ? "^T" : "");
   if (out.certified)
     out.method = fmt::format("{}, within 1%: {}", exact ? "deterministic" : "probabilistic (P[> 1% low] <= 1e-9)",
                              detail);
@@ -344,9 +385,8 @@ KappaResult ReferenceEngine::sigma_max_only() {
   KappaResult out;
   out.method = "not measured: reference = false";
   if (!A_.is_empty() && A_.is_finite()) {
-    Side top = sigma_max_side(kNormGoal);
-    double err = 0;
-    out.sigma_max = std::max(exact_norm(B(), norm_f_of_A(), top.lz->ritz_vector(), err) - err, 0.0);
+    Side top = sigma_max_side(kNormGoal, false);
+    out.sigma_max = norm_ratio_lower(A_, norm_f_of_A(), top.lz->ritz_vector());
     out.method += fmt::format(" (sigma_max, a lower bound within 5%{}, by Lanczos on B^T B: {} products, {})",
                               top.certified ? "" : " not certified", top.steps(), top.how);
   }
