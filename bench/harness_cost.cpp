@@ -103,6 +103,7 @@ int one_case(int n, double kappa) {
   j["ref_method"] = first_words(r.method, ':');
   j["kappa_products"] = k.products;
   j["kappa_solves"] = k.refined_solves ? "refined" : "f64 LU";
+  j["kappa_method"] = k.method;
   j["peak_bytes"] = peak_reset ? peak : -1;
   j["peak_over_matrix"] = peak_reset ? peak / (8.0 * n * n) : -1;
   fmt::print("{}\n", j.dump());
