@@ -32,7 +32,7 @@ namespace {
 constexpr double kU = 0x1p-53;
 constexpr double kDelta = 2.5e-10;       // failure probability of each of the four bounds
 constexpr double kGoal = 1 / 0.99;       // certified: kappa_true <= kappa / 0.99
-constexpr double kTopGoal = 1.004;             // sigma_max's share of kGoal
+constexpr double kTopGoal = 1.004;       // sigma_max's share of kGoal
 constexpr double kNormGoal = 1.05;       // timing-only rows: ||A||_2 within 5% (backward errors only)
 constexpr double kOpErrorAbort = 2e-3;   // past this the modelled rounding swamps the bound
 constexpr double kOpErrorF32 = 5e-4;     // the float32 Gram products' largest error worth their speed
@@ -242,7 +242,7 @@ ReferenceEngine::Side ReferenceEngine::sigma_min_side(double goal, double sigma_
 
 ReferenceEngine::Side ReferenceEngine::sigma_min_refined(double goal, double kappa_est) {
   const bool square = A_.n_rows == A_.n_cols;
-  Refiner& ref = refiner(false, kappa_est);  // past kappa u ~ 0.01: GMRES-IR at once, not after LU-IR stalls
+  Refiner& ref = refiner(false, kappa_est);  // past kappa u ~ 1: GMRES-IR at once, not after LU-IR stalls
   const arma::uword q = B().n_cols;
   double worst = 0;
   bool failed = false;
