@@ -69,6 +69,17 @@ void expect_kappa(const arma::mat& A, bool float32_expected) {
   EXPECT_LE(k.kappa, truth * (1 + 1e-9)) << "kappa is a lower bound";
   EXPECT_GE(k.kappa, truth * 0.99) << k.method;
   EXPECT_NEAR(k.sigma_max, s.max(), 0.004 * s.max());
+  // The factorization then made in the memory the float32 copy used gives the reference
+  // (square: against a float64 solve, whose error is at most ~kappa u).
+  if (A.n_rows == A.n_cols) {
+    const arma::vec b = A * arma::linspace(1, 2, A.n_cols);
+    const ref::ReferenceSolution r = engine.reference(b, 1e-6 * 0x1p-53);
+    ASSERT_TRUE(r.converged) << r.note;
+    arma::vec x(r.x.size());
+    for (std::size_t i = 0; i < r.x.size(); ++i) x[i] = r.x[i].convert_to<double>();
+    EXPECT_LE(arma::norm(x - arma::solve(A, b)) / arma::norm(x), 100 * truth * 0x1p-53);
+    EXPECT_NE(r.method.find("double-double iterate"), std::string::npos) << r.method;
+  }
 }
 
 TEST(Gram32, KappaThroughFloat32ProductsIsCertifiedWithinOnePercent) {
