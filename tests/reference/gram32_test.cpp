@@ -66,9 +66,17 @@ void expect_kappa(const arma::mat& A, bool float32_expected) {
   const double truth = s.max() / s.min();
   ASSERT_TRUE(k.certified) << k.method;
   EXPECT_EQ(k.method.find("in float32") != std::string::npos, float32_expected) << k.method;
-  EXPECT_LE(k.kappa, truth * (1 + 1e-9)) << "kappa is a lower bound";
-  EXPECT_GE(k.kappa, truth * 0.99) << k.method;
-  EXPECT_NEAR(k.sigma_max, s.max(), 0.004 * s.max());
+  // sigma_max: the SVD's is accurate to ~n u; ours is a lower bound within 0.4%.
+  const double n = static_cast<double>(std::max(A.n_rows, A.n_cols)), svd_err = 4 * n * 0x1p-53;
+  EXPECT_LE(k.sigma_max, s.max() * (1 + svd_err));
+  EXPECT_GE(k.sigma_max, s.max() * (1 - 0.004 - svd_err));
+  // kappa: the SVD's sigma_min is accurate to ~n u sigma_max only, so compare where that is
+  // far below 1% (kappa <= 1e9 at these sizes).
+  const double slack = svd_err * truth;
+  if (slack < 1e-3) {
+    EXPECT_LE(k.kappa, truth * (1 + slack)) << "kappa is a lower bound";
+    EXPECT_GE(k.kappa, truth * (0.99 - slack)) << k.method;
+  }
   // The factorization then made in the memory the float32 copy used gives the reference
   // (square: against a float64 solve, whose error is at most ~kappa u).
   if (A.n_rows == A.n_cols) {
@@ -84,7 +92,10 @@ void expect_kappa(const arma::mat& A, bool float32_expected) {
 
 TEST(Gram32, KappaThroughFloat32ProductsIsCertifiedWithinOnePercent) {
   expect_kappa(randsvd(400, 400, 1e3, 11), true);
-  expect_kappa(randsvd(400, 400, 1e12, 12), true);
+  expect_kappa(randsvd(400, 400, 1e9, 12), true);
+  // Past the SVD's reach for kappa: sigma_max and the certificate (the sigma_min side does
+  // not depend on how sigma_max's products are made).
+  expect_kappa(randsvd(400, 400, 1e14, 16), true);
   expect_kappa(randsvd(500, 300, 1e8, 13), true);
   expect_kappa(randsvd(300, 500, 1e8, 14), true);
 }
