@@ -387,8 +387,8 @@ KappaResult ReferenceEngine::sigma_max_only() {
   if (!A_.is_empty() && A_.is_finite()) {
     Side top = sigma_max_side(kNormGoal, false);
     out.sigma_max = norm_ratio_lower(A_, norm_f_of_A(), top.lz->ritz_vector());
-    out.method += fmt::format(" (sigma_max, a lower bound within 5%{}, by Lanczos on B^T B: {} products, {})",
-                              top.certified ? "" : " not certified", top.steps(), top.how);
+    out.method += fmt::format(" (sigma_max, a lower bound within 5%{}, by Lanczos on B^T B: {} products{}, {})",
+                              top.certified ? "" : " not certified", top.steps(), top.products_in, top.how);
   }
   out.seconds = elapsed(t0);
   return out;

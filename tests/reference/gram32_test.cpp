@@ -106,5 +106,17 @@ TEST(Gram32, FloatSixtyFourProductsWhereTheBoundIsTooLoose) {
   expect_kappa(randsvd(400, 400, 1.5, 15), false);
 }
 
+// Timing-only rows use the same float32 products for sigma_max, without a factorization.
+TEST(Gram32, SigmaMaxOnlyThroughFloat32Products) {
+  const arma::mat A = randsvd(400, 400, 1e6, 17) * 3.0;
+  ref::ReferenceEngine engine(A, ProblemKind::general);
+  const ref::KappaResult k = engine.sigma_max_only();
+  EXPECT_NE(k.method.find("in float32"), std::string::npos) << k.method;
+  const double smax = arma::max(arma::svd(A));
+  EXPECT_LE(k.sigma_max, smax * (1 + 1e-12));
+  EXPECT_GE(k.sigma_max, smax / 1.05);
+  EXPECT_EQ(engine.factor_seconds(), 0) << "no factorization for timing-only rows";
+}
+
 }  // namespace
 }  // namespace condbench
