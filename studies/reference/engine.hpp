@@ -9,6 +9,7 @@
 
 #include <armadillo>
 
+#include <chrono>
 #include <limits>
 #include <memory>
 
@@ -51,9 +52,26 @@ class ReferenceEngine {
   void factorize();
   const arma::mat& B();  // A (m >= n) or A^T (m < n, made on first need): p x q, p >= q, sigma(B) = sigma(A)
   Refiner& refiner(bool want_s, double kappa_hint);  // NaN: no hint (LAPACK's estimate)
-  double norm_f_of_A();  // ||A||_F = ||B||_F, computed once (dnrm2 over n^2 entries is not free)
+  double norm_f_of_A();  // ||A||_F = ||B||_F (never below it), computed once with finite_A()
+  bool finite_A();       // no Inf or NaN in A
+  void scan_A();
 
-  const arma::mat& A_;
+  // Matrices whose entries are far from 1 (a_ij^2 summed outside 2^+-600: A^T A and its
+  // inverse would leave double's range) are computed as 2^e A, an exact scaling while
+  // 2^e a_ij stays normal. kappa and x do not change; sigma_max, sigma_min and the
+  // least-squares residual are scaled back, and the methods say so.
+  struct Scan {
+    int e = 0;          // the exponent (0: A itself)
+    double sum = -1;    // sum of a_ij^2 by ddot, when e = 0
+    std::chrono::steady_clock::time_point t0;  // when the constructor began
+  };
+  static Scan scan(const arma::mat& A, std::chrono::steady_clock::time_point t0);
+  void unscale(KappaResult& k) const;
+  ReferenceEngine(const arma::mat& A, ProblemKind kind, Scan s);
+  int e_ = 0;
+  arma::mat scaled_;
+  double sumsq_ = -1;  // the scan's sum, reused by scan_A()
+  const arma::mat& A_;  // the caller's matrix, or scaled_
   ProblemKind kind_;
   arma::mat At_;  // A^T, only for m < n (B)
   // The factorization's memory, allocated before it by kappa() so that sigma_max's float32
@@ -65,6 +83,8 @@ class ReferenceEngine {
   std::unique_ptr<KappaResult> kappa_;
   double factor_s_ = 0;
   double norm_f_ = -1;
+  bool finite_ = false;
+  double scan_s_ = 0;  // the constructor's scan (and scaled copy), counted in the reference's seconds
 };
 
 }  // namespace condbench::ref

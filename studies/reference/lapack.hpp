@@ -27,6 +27,7 @@ void dgemv_(const char* trans, const int* m, const int* n, const double* alpha, 
             const double* x, const int* incx, const double* beta, double* y, const int* incy, std::size_t);
 void sgemv_(const char* trans, const int* m, const int* n, const float* alpha, const float* a, const int* lda,
             const float* x, const int* incx, const float* beta, float* y, const int* incy, std::size_t);
+double ddot_(const int* n, const double* x, const int* incx, const double* y, const int* incy);
 int idamax_(const int* n, const double* x, const int* incx);
 void dtrsv_(const char* uplo, const char* trans, const char* diag, const int* n, const double* a, const int* lda,
             double* x, const int* incx, std::size_t, std::size_t, std::size_t);

@@ -47,7 +47,7 @@ struct KappaResult {
 
 // The reference solution of the stored problem to relative error `target` (1e-6 * u of
 // the working precision): refinement with extra-precise residuals from the float64
-// factorization (LU-IR), GMRES-IR past kappa u ~ 0.01, a float128 factorization only as the
+// factorization (LU-IR), GMRES-IR where that stalls, a float128 factorization only as the
 // last resort (refine.hpp). kappa_hint: the measured 2-norm kappa of A when known; without
 // it a LAPACK 1-norm estimate (times a safety factor) is used. The shape decides the
 // problem: m == n solves A x = b, m > n least squares (r filled), m < n the min-norm

@@ -78,5 +78,50 @@ TEST(ReferenceEngine, SigmaMaxOnlyForTimingOnlyRows) {
   EXPECT_EQ(engine.factor_seconds(), 0) << "no factorization for timing-only rows";
 }
 
+// Entries far from 1 (squares beyond double's range: 2^+-565 here) are computed on an
+// exactly rescaled matrix: kappa, x and the scaled-back sigma and residual equal the
+// unscaled problem's. Non-finite matrices are refused.
+TEST(ReferenceEngine, ExtremeScalesGiveTheUnscaledNumbers) {
+  for (const arma::uword m : {40, 52}) {  // square, and least squares (m > n)
+    const arma::mat A = randsvd(m, 40, 1e4, 61);
+    const arma::vec b = arma::linspace(1, 2, m);
+    ref::ReferenceEngine plain(A, ProblemKind::general);
+    const ref::KappaResult k0 = plain.kappa();
+    const ref::ReferenceSolution r0 = plain.reference(b, kTarget64);
+    ASSERT_TRUE(k0.certified && r0.converged);
+    for (const int k : {-565, 565}) {
+      const double s = std::ldexp(1.0, k);
+      const arma::mat S = A * s;
+      ref::ReferenceEngine engine(S, ProblemKind::general);
+      const ref::KappaResult& ks = engine.kappa();
+      EXPECT_TRUE(ks.certified) << k << ": " << ks.method;
+      EXPECT_NE(ks.method.find("exact scaling"), std::string::npos) << ks.method;
+      EXPECT_NEAR(ks.kappa / k0.kappa, 1, 1e-12) << k;
+      EXPECT_NEAR(ks.sigma_max / (s * k0.sigma_max), 1, 1e-12) << k;
+      const ref::ReferenceSolution rs = engine.reference(b * s, kTarget64);
+      ASSERT_TRUE(rs.converged) << k << ": " << rs.note;
+      ref::Real dx2 = 0, x2 = 0;
+      for (std::size_t i = 0; i < rs.x.size(); ++i) {
+        dx2 += (rs.x[i] - r0.x[i]) * (rs.x[i] - r0.x[i]);
+        x2 += r0.x[i] * r0.x[i];
+      }
+      EXPECT_LE(sqrt(dx2 / x2).convert_to<double>(), 2 * kTarget64) << k;
+      ASSERT_EQ(rs.r.size(), r0.r.size());
+      for (std::size_t i = 0; i < rs.r.size(); ++i)
+        EXPECT_NEAR((rs.r[i] / s).convert_to<double>(), r0.r[i].convert_to<double>(),
+                    1e-12 * std::fabs(r0.r[i].convert_to<double>()) + 1e-30)
+            << k;
+    }
+  }
+  const arma::mat A = randsvd(40, 40, 1e4, 62);
+  for (const double bad : {arma::datum::nan, arma::datum::inf}) {
+    arma::mat B = A;
+    B(3, 5) = bad;
+    ref::ReferenceEngine engine(B, ProblemKind::general);
+    EXPECT_EQ(engine.kappa().method.rfind("not measured: empty or non-finite matrix", 0), 0u);
+    EXPECT_FALSE(engine.reference(arma::ones(40), 1e-22).converged);
+  }
+}
+
 }  // namespace
 }  // namespace condbench
