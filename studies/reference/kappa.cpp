@@ -165,7 +165,9 @@ ReferenceEngine::Side ReferenceEngine::sigma_max_side(double goal, bool lend_spa
       Side s;
       s.run([&](const double* in, double* out) { g32.apply(in, out); }, std::min(A_.n_rows, A_.n_cols), goal,
             kSeedTop, [&](double theta) { return 2.5 * g32.op_error(theta); }, kOpErrorF32);
-      if (!s.too_inexact) {
+      // Certified, or ended for a reason float64 products share (a zero operator); else
+      // float64 products from the start, which also allow the a priori bound (kKwExact).
+      if (s.certified || (!s.too_inexact && s.lz && s.lz->theta() <= 0)) {
         s.products_in = fmt::format(" in float32, float64 sums of {}-term blocks", Gram32::kBlock);
         return s;
       }
