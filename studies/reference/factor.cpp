@@ -15,22 +15,15 @@ LuFactors::LuFactors(const arma::mat& A, arma::mat&& storage) : lu_(std::move(st
   int info = 0;
   dgetrf_(&n, &n, lu_.memptr(), &n, piv_.data(), &info);
   singular_ = info != 0;
-  // The largest |U_ij| column by column and the largest |A_ij| with idamax (vectorized;
-  // an element-wise loop and arma::abs(A).max() took a sixth of dgetrf's time at n = 2000).
-  const int one = 1;
-  double umax = 0;
-  for (int j = 0; j < n; ++j) {
-    const int len = j + 1;
-    const double* col = lu_.colptr(static_cast<arma::uword>(j));
-    umax = std::max(umax, std::fabs(col[idamax_(&len, col, &one) - 1]));
-  }
-  double amax = 0;
-  for (int j = 0; j < n; ++j) {
-    const double* col = A.colptr(static_cast<arma::uword>(j));
-    amax = std::max(amax, std::fabs(col[idamax_(&n, col, &one) - 1]));
-  }
-  growth_ = amax > 0 ? umax / amax : 1;
   if (singular_) {
+    // Zero pivots become u * max |U_ij| (the largest by idamax, column by column).
+    const int one = 1;
+    double umax = 0;
+    for (int j = 0; j < n; ++j) {
+      const int len = j + 1;
+      const double* col = lu_.colptr(static_cast<arma::uword>(j));
+      umax = std::max(umax, std::fabs(col[idamax_(&len, col, &one) - 1]));
+    }
     const double tiny = umax > 0 ? 0x1p-53 * umax : 1;
     for (arma::uword i = 0; i < lu_.n_rows; ++i)
       if (lu_(i, i) == 0) lu_(i, i) = tiny;

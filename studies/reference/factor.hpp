@@ -29,14 +29,11 @@ class LuFactors {
   void solve_dd(double* hi, double* lo, bool trans) const;
   // ||A^{-1}||_1 from LAPACK's estimator dgecon (computed on first use).
   double inv_norm1(double anorm1) const;
-  // max |U_ij| / max |A_ij|: the growth factor, for the solves' backward error.
-  double growth() const { return growth_; }
 
  private:
   arma::mat lu_;
   std::vector<int> piv_;
   bool singular_ = false;
-  double growth_ = 1;
   mutable double inv_norm1_ = -1;
 };
 
