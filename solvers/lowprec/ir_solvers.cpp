@@ -62,20 +62,16 @@ std::unique_ptr<Solver> make(const std::string& name, Method method) {
                            : std::vector<std::string>{"uf", "ur", "up", "tol", "maxit", "scale", "steps"};
   RefineSpec spec;
   spec.method = method;
-  bool has_uf = false, has_ur = false;
+  SharedOptions<RefineSpec> shared;
   for (const auto& [key, value] : family_options(name, prefix, order)) {
-    if (key == "uf") spec.uf = uf_option(name, value), has_uf = true;
-    if (key == "ur") spec.ur = eval_option(name, key, value), has_ur = true;
-    if (key == "up") spec.up = eval_option(name, key, value);
-    if (key == "tol") spec.gmres_tol = tol_option(name, value);
+    if (shared.take(spec, name, key, value)) continue;
     if (key == "maxit") spec.gmres_maxit = int_option(name, key, value, 1, 100000);
-    if (key == "steps") spec.max_steps = int_option(name, key, value, 1, 1000);
     if (key == "scale") {
       if (value != "squeeze") bad_solver_name(name, "scale=" + value + ": the only scaling is scale=squeeze");
       spec.squeeze = true;
     }
   }
-  if (!has_uf || !has_ur) bad_solver_name(name, "needs uf= and ur=, e.g. " + prefix + "uf=fp16:ur=f64");
+  shared.require(name, prefix + "uf=fp16:ur=f64");
   if (spec.squeeze && spec.uf != Format::fp16)
     bad_solver_name(name, "scale=squeeze is for uf=fp16 (bf16 and tf32 have float's range)");
 

@@ -346,15 +346,9 @@ std::unique_ptr<Solver> make_ls(const std::string& name, bool gmres) {
                                                : std::vector<std::string>{"uf", "ur", "steps"};
   LsSpec spec;
   spec.gmres = gmres;
-  bool has_uf = false, has_ur = false;
-  for (const auto& [key, value] : family_options(name, prefix, order)) {
-    if (key == "uf") spec.uf = uf_option(name, value), has_uf = true;
-    if (key == "ur") spec.ur = eval_option(name, key, value), has_ur = true;
-    if (key == "up") spec.up = eval_option(name, key, value);
-    if (key == "tol") spec.gmres_tol = tol_option(name, value);
-    if (key == "steps") spec.max_steps = int_option(name, key, value, 1, 1000);
-  }
-  if (!has_uf || !has_ur) bad_solver_name(name, "needs uf= and ur=, e.g. " + prefix + "uf=fp16:ur=quad");
+  SharedOptions<LsSpec> shared;
+  for (const auto& [key, value] : family_options(name, prefix, order)) shared.take(spec, name, key, value);
+  shared.require(name, prefix + "uf=fp16:ur=quad");
   SolverInfo info;
   info.name = name;
   info.description = fmt::format(

@@ -34,4 +34,26 @@ inline double tol_option(const std::string& name, const std::string& v) {
   return x;
 }
 
+// The options every refinement family takes, into its spec (RefineSpec, LsSpec: the same
+// field names): uf and ur (both required), up, tol and steps.
+template <class Spec>
+struct SharedOptions {
+  bool has_uf = false, has_ur = false;
+
+  // False for a key that is not one of them (the family's own).
+  bool take(Spec& spec, const std::string& name, const std::string& key, const std::string& value) {
+    if (key == "uf") spec.uf = uf_option(name, value), has_uf = true;
+    else if (key == "ur") spec.ur = eval_option(name, key, value), has_ur = true;
+    else if (key == "up") spec.up = eval_option(name, key, value);
+    else if (key == "tol") spec.gmres_tol = tol_option(name, value);
+    else if (key == "steps") spec.max_steps = int_option(name, key, value, 1, 1000);
+    else return false;
+    return true;
+  }
+
+  void require(const std::string& name, const std::string& example) const {
+    if (!has_uf || !has_ur) bad_solver_name(name, "needs uf= and ur=, e.g. " + example);
+  }
+};
+
 }  // namespace condbench::lowprec
