@@ -19,15 +19,10 @@ Gram32::Gram32(const arma::mat& A, double norm_f, float* storage)
       tall_(A.n_rows >= A.n_cols) {
   if (A.is_empty() || !(norm_f > 0) || !std::isfinite(norm_f)) return;
   const arma::uword m = A.n_rows, n = A.n_cols;
-  const int one = 1;
-  double amax = 0;
-  for (arma::uword j = 0; j < n; ++j) {
-    const int rows = static_cast<int>(m);
-    const double* col = A.colptr(j);
-    amax = std::max(amax, std::fabs(col[idamax_(&rows, col, &one) - 1]));
-  }
+  // The exponent from ||A||_F, which the engine already has (no pass for max |a_ij|): every
+  // |2^e a_ij| <= ||2^e A||_F < 1, far inside float32's range.
   int ex = 0;
-  std::frexp(amax, &ex);  // amax = f 2^ex, f in [1/2, 1)
+  std::frexp(norm_f, &ex);  // norm_f = f 2^ex, f in [1/2, 1)
   e_ = -ex;
   // theta ~ ||A||^2 is rescaled by 2^(-2e): keep that, and the scaled entries, in range.
   if (std::abs(e_) > 400) return;
@@ -39,7 +34,7 @@ Gram32::Gram32(const arma::mat& A, double norm_f, float* storage)
   const double* a = A.memptr();
   float* c = C_.memptr();
   for (std::size_t i = 0; i < count; ++i) c[i] = static_cast<float>(a[i] * scale);
-  const double scaled_f = norm_f * scale * (1 + 1e-10);  // dnrm2's rounding, generously
+  const double scaled_f = norm_f * scale * (1 + 1e-10);  // a caller's norm may be low by its rounding
   const double mn = static_cast<double>(m) * static_cast<double>(n);
   err_f_ = kU32 * scaled_f + std::sqrt(mn) * 0x1p-149;
   abs_norm_ = scaled_f * (1 + kU32) + err_f_;  // || |C| ||_2 <= ||C||_F <= ||2^e A||_F + ||E||_F

@@ -3,8 +3,8 @@
 // operator. At n = 2000 a float64 product streams 64 MB; the float32 copy is half that and
 // stays in a 32 MiB L3, so a product costs about a third (0.28 against 0.86 ms here).
 //
-// What keeps it rigorous: C = fl32(2^e A), with 2^e putting max|C_ij| in [1/2, 1) (exact
-// scaling). Each product sums kBlock terms in float32 and adds the blocks in float64, so
+// What keeps it rigorous: C = fl32(2^e A), with 2^e putting ||C||_F in [1/2, 1) (exact
+// scaling; every |C_ij| < 1). Each product sums kBlock terms in float32 and adds the blocks in float64, so
 // its rounding is gamma_kBlock(u32) |C| |x|, not gamma_n(u32) |C| |x| (1% at n = 2000).
 // The copy's own error E = 2^e A - C is at most u32 |2^e A| entry by entry. op_error() turns
 // these into the relative error of a product against ||B^T B||, the form Lanczos::upper
